@@ -1,0 +1,15 @@
+#!/bin/sh
+# install every Debian package the build, the tests and the default job need.
+# idempotent and non-interactive; run as root on Debian 12.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config git ca-certificates \
+  libmujoco-dev libmujoco-samples \
+  libosmesa6-dev libgl-dev libegl-dev libglfw3-dev \
+  libpng-dev libcjson-dev libcriterion-dev \
+  xvfb xauth python3 python3-numpy python3-scipy >/dev/null
+echo "bokbo: dependencies installed"
