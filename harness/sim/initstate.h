@@ -1,0 +1,40 @@
+/* bk_init: LIBERO-style initial states, a pure function of (task, init id, shift).
+ *
+ * Fixtures are placed in their regions (mocap pose), drawers opened or closed as the
+ * task's init says, then movable objects are placed in their regions, on the sites of
+ * fixtures, inside drawers or stacked on other objects, without overlap, and the scene
+ * is settled with the arm held at LIBERO's init configuration. */
+#ifndef BK_SIM_INITSTATE_H
+#define BK_SIM_INITSTATE_H
+
+#include <mujoco/mujoco.h>
+
+#include "sim/world.h"
+
+#define BK_NINIT 50
+
+/* a position shift of the sampled object positions (LIBERO-PRO's perturbation suites) */
+typedef struct {
+  int axis;        /* -1: none, 0: x, 1: y */
+  double delta;    /* metres */
+} bk_shift_t;
+
+/* Parses "x:0.1" or "y:-0.05" into shift. Returns 0 or BK_EINVAL with err filled. */
+int bk_init_parse_shift(const char* text, bk_shift_t* shift, char* err, int err_sz);
+
+/* Suite name as records carry it: "libero_object" or "libero_object_x0.1". */
+void bk_init_suite_name(const char* suite, const bk_shift_t* shift, char* buf, int sz);
+
+/* Writes init state `init_id` of the world into d (time 0, settled, arm at rest).
+ * shift may be NULL. Returns 0, or a negative code with err filled when the objects
+ * cannot be placed without collision (BK_EPLACE). d must belong to w->m. */
+int bk_init_state(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
+                  char* err, int err_sz);
+
+/* The largest penetration depth (positive metres) among contacts in d, 0 if none. */
+double bk_init_max_penetration(const mjModel* m, const mjData* d);
+
+/* Largest linear speed of any movable object in d. */
+double bk_init_max_object_speed(const bk_world_t* w, const mjData* d);
+
+#endif
