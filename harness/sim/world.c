@@ -96,11 +96,11 @@ static void entity_bounds(const mjModel* m, const mjData* d, bk_ent_t* e) {
   }
   memcpy(e->lo, lo, sizeof lo);
   memcpy(e->hi, hi, sizeof hi);
-  // footprint: geoms that reach down to within 1 cm of the bottom
+  // footprint: geoms that reach down to within 3 mm of the bottom
   e->foot_lo[0] = e->foot_lo[1] = 1e9;
   e->foot_hi[0] = e->foot_hi[1] = -1e9;
   for (int k = 0; k < ng; k++) {
-    if (glo[k][2] > lo[2] + 0.01) continue;
+    if (glo[k][2] > lo[2] + 0.003) continue;
     for (int i = 0; i < 2; i++) {
       if (glo[k][i] < e->foot_lo[i]) e->foot_lo[i] = glo[k][i];
       if (ghi[k][i] > e->foot_hi[i]) e->foot_hi[i] = ghi[k][i];
@@ -298,8 +298,9 @@ void bk_world_set_gripper(const bk_world_t* w, mjData* d, double cmd) {
   for (int i = 0; i < w->ngrip_act; i++) {
     int a = w->grip_act[i];
     const mjtNum* r = w->m->actuator_ctrlrange + 2 * a;
-    // -1 -> the open end of the range, +1 -> the closed end (scenes/robot/README.md)
-    double open = r[1], closed = r[0];
+    // -1 -> the open end of the range (the end away from 0, fingers apart), +1 -> closed
+    int hi_open = fabs(r[1]) > fabs(r[0]);
+    double open = hi_open ? r[1] : r[0], closed = hi_open ? r[0] : r[1];
     d->ctrl[a] = open + 0.5 * (cmd + 1.0) * (closed - open);
   }
 }

@@ -31,7 +31,7 @@ typedef struct {
   int mocap;                   /* mocap index (fixtures) or -1 */
   int qposadr, dofadr;         /* free joint addresses (objects) or -1 */
   double lo[3], hi[3];         /* box around its collision geoms, body frame */
-  double foot_lo[2], foot_hi[2]; /* footprint of the geoms within 1 cm of its bottom */
+  double foot_lo[2], foot_hi[2]; /* footprint of the geoms within 3 mm of its bottom */
 } bk_ent_t;
 
 typedef struct {

@@ -1,0 +1,170 @@
+/* init states: every state of every task is placed, settled and valid */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "sim/initstate.h"
+#include "sim/predicate.h"
+#include "sim/world.h"
+
+static bk_world_t* load(const char* suite, int task) {
+  char err[1024] = "";
+  bk_world_t* w = bk_world_create(BOKBO_SOURCE_DIR "/scenes", suite, task, err, sizeof err);
+  cr_assert_not_null(w, "%s", err);
+  return w;
+}
+
+// distance outside the x-y box [lo, hi] (0 when inside)
+static double outside(double x, double lo, double hi) {
+  return x < lo ? lo - x : (x > hi ? x - hi : 0);
+}
+
+// the object of an On/In atom lies over its region, within its own half-size
+static void check_region(const bk_world_t* w, const mjData* d, const bk_atom_t* a, int e) {
+  const mjtNum* p = d->xpos + 3 * w->ent[e].body;
+  const bk_ent_t* en = &w->ent[e];
+  double half = 0.5 * fmax(en->hi[0] - en->lo[0], en->hi[1] - en->lo[1]);
+  const bk_region_t* r = bk_world_surface_region(w, a->arg[1]);
+  double lo[2], hi[2];
+  if (r) {
+    lo[0] = w->surface[0] + r->range[0].x0;
+    lo[1] = w->surface[1] + r->range[0].y0;
+    hi[0] = w->surface[0] + r->range[0].x1;
+    hi[1] = w->surface[1] + r->range[0].y1;
+  } else {
+    int site = mj_name2id(w->m, mjOBJ_SITE, a->arg[1]);
+    int below = bk_world_entity(w, a->arg[1]);
+    cr_assert(site >= 0 || below >= 0, "unknown support %s", a->arg[1]);
+    const mjtNum* c = site >= 0 ? d->site_xpos + 3 * site : d->xpos + 3 * w->ent[below].body;
+    double h = site >= 0 ? fmax(w->m->site_size[3 * site], w->m->site_size[3 * site + 1]) : 0.02;
+    lo[0] = c[0] - h;
+    lo[1] = c[1] - h;
+    hi[0] = c[0] + h;
+    hi[1] = c[1] + h;
+  }
+  double dx = outside(p[0], lo[0], hi[0]), dy = outside(p[1], lo[1], hi[1]);
+  cr_expect(dx <= half && dy <= half, "%s task %d: %s is %.3f/%.3f m outside %s", w->suite,
+            w->ref.id, en->name, dx, dy, a->arg[1]);
+}
+
+// one settled state: in regions, no deep penetration, at rest, goal not yet reached
+static void check_state(const bk_world_t* w, mjData* d, int init) {
+  cr_expect_leq(bk_init_max_penetration(w->m, d), 0.002, "%s task %d init %d: penetration %g",
+                w->suite, w->ref.id, init, bk_init_max_penetration(w->m, d));
+  cr_expect_lt(bk_init_max_object_speed(w, d), 0.01, "%s task %d init %d: speed %g", w->suite,
+               w->ref.id, init, bk_init_max_object_speed(w, d));
+  char err[256];
+  cr_expect_eq(bk_pred_goal(w, d, err, sizeof err), 0, "%s task %d init %d: goal holds",
+               w->suite, w->ref.id, init);
+  for (int i = 0; i < w->task.ninit; i++) {
+    const bk_atom_t* a = &w->task.init[i];
+    int e = bk_world_entity(w, a->arg[0]);
+    if (a->pred == BK_PRED_OPEN || (a->pred == BK_PRED_IN && e >= 0)) {
+      cr_expect_eq(bk_pred_atom(w, d, a, err, sizeof err), 1, "%s task %d init %d: (%s %s) false",
+                   w->suite, w->ref.id, init, bk_task_predname(a->pred), a->arg[0]);
+    }
+    if ((a->pred == BK_PRED_ON || a->pred == BK_PRED_IN) && e >= 0 && !w->ent[e].fixture) {
+      check_region(w, d, a, e);
+    }
+  }
+}
+
+static void check_suite(const char* suite) {
+  for (int t = 0; t < BK_SUITE_NTASK; t++) {
+    bk_world_t* w = load(suite, t);
+    mjData* d = mj_makeData(w->m);
+    for (int i = 0; i < BK_NINIT; i++) {
+      char err[1024] = "";
+      cr_assert_eq(bk_init_state(w, i, NULL, d, err, sizeof err), 0, "%s", err);
+      mj_forward(w->m, d);
+      check_state(w, d, i);
+    }
+    mj_deleteData(d);
+    bk_world_free(w);
+  }
+}
+
+Test(initstate, every_libero_object_state_is_valid, .timeout = 600) {
+  check_suite("libero_object");
+}
+
+Test(initstate, every_libero_spatial_state_is_valid, .timeout = 600) {
+  check_suite("libero_spatial");
+}
+
+Test(initstate, same_init_gives_identical_state) {
+  bk_world_t* w = load("libero_spatial", 4);
+  mjData* a = mj_makeData(w->m);
+  mjData* b = mj_makeData(w->m);
+  char err[256];
+  cr_assert_eq(bk_init_state(w, 7, NULL, a, err, sizeof err), 0);
+  cr_assert_eq(bk_init_state(w, 3, NULL, b, err, sizeof err), 0);
+  cr_assert_eq(bk_init_state(w, 7, NULL, b, err, sizeof err), 0);
+  cr_expect_eq(memcmp(a->qpos, b->qpos, sizeof(mjtNum) * w->m->nq), 0);
+  cr_expect_eq(memcmp(a->mocap_pos, b->mocap_pos, sizeof(mjtNum) * 3 * w->m->nmocap), 0);
+  mj_deleteData(a);
+  mj_deleteData(b);
+  bk_world_free(w);
+}
+
+Test(initstate, different_inits_differ) {
+  bk_world_t* w = load("libero_object", 0);
+  mjData* a = mj_makeData(w->m);
+  mjData* b = mj_makeData(w->m);
+  char err[256];
+  cr_assert_eq(bk_init_state(w, 0, NULL, a, err, sizeof err), 0);
+  cr_assert_eq(bk_init_state(w, 1, NULL, b, err, sizeof err), 0);
+  const bk_ent_t* e = &w->ent[bk_world_entity(w, "alphabet_soup_1")];
+  double dx = a->qpos[e->qposadr] - b->qpos[e->qposadr];
+  double dy = a->qpos[e->qposadr + 1] - b->qpos[e->qposadr + 1];
+  cr_expect_gt(hypot(dx, dy), 1e-4, "init 0 and 1 place the target at the same spot");
+  mj_deleteData(a);
+  mj_deleteData(b);
+  bk_world_free(w);
+}
+
+Test(initstate, shift_moves_objects_along_its_axis) {
+  bk_world_t* w = load("libero_object", 3);
+  mjData* a = mj_makeData(w->m);
+  mjData* b = mj_makeData(w->m);
+  char err[256];
+  bk_shift_t shift;
+  cr_assert_eq(bk_init_parse_shift("x:0.05", &shift, err, sizeof err), 0);
+  cr_assert_eq(bk_init_state(w, 2, NULL, a, err, sizeof err), 0);
+  cr_assert_eq(bk_init_state(w, 2, &shift, b, err, sizeof err), 0, "%s", err);
+  // on average the movable objects moved about +5 cm in x and little in y
+  double sx = 0, sy = 0;
+  int n = 0;
+  for (int i = 0; i < w->nent; i++) {
+    if (w->ent[i].fixture) continue;
+    sx += b->qpos[w->ent[i].qposadr] - a->qpos[w->ent[i].qposadr];
+    sy += b->qpos[w->ent[i].qposadr + 1] - a->qpos[w->ent[i].qposadr + 1];
+    n++;
+  }
+  cr_expect_gt(sx / n, 0.03, "mean x shift %g", sx / n);
+  cr_expect_lt(fabs(sy / n), 0.01, "mean y shift %g", sy / n);
+  mj_forward(w->m, b);
+  cr_expect_leq(bk_init_max_penetration(w->m, b), 0.002);
+  mj_deleteData(a);
+  mj_deleteData(b);
+  bk_world_free(w);
+}
+
+Test(initstate, shift_parsing_and_suite_names) {
+  bk_shift_t s;
+  char err[256], name[64];
+  cr_expect_eq(bk_init_parse_shift("y:-0.1", &s, err, sizeof err), 0);
+  cr_expect_eq(s.axis, 1);
+  cr_expect_float_eq(s.delta, -0.1, 1e-12);
+  bk_init_suite_name("libero_object", &s, name, sizeof name);
+  cr_expect_str_eq(name, "libero_object_y-0.1");
+  cr_assert_eq(bk_init_parse_shift("x:0.1", &s, err, sizeof err), 0);
+  bk_init_suite_name("libero_object", &s, name, sizeof name);
+  cr_expect_str_eq(name, "libero_object_x0.1");
+  bk_init_suite_name("libero_spatial", NULL, name, sizeof name);
+  cr_expect_str_eq(name, "libero_spatial");
+  cr_expect_neq(bk_init_parse_shift("z:0.1", &s, err, sizeof err), 0);
+  cr_expect_neq(bk_init_parse_shift("x:abc", &s, err, sizeof err), 0);
+  cr_expect_neq(bk_init_parse_shift("x:2", &s, err, sizeof err), 0);
+  cr_expect(strstr(err, "--shift") != NULL, "%s", err);
+}
