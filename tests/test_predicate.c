@@ -80,7 +80,7 @@ Test(predicate_on, bowl_resting_centred_on_plate_is_on) {
 
 Test(predicate_on, bowl_on_plate_but_off_centre_is_not_on) {
   const mjtNum* p = body_pos("plate_1");
-  put("akita_black_bowl_1", p[0] + 0.036, p[1], p[2] + 0.03);
+  put("akita_black_bowl_1", p[0] + 0.05, p[1], p[2] + 0.03);
   run(400);
   const mjtNum* b = body_pos("akita_black_bowl_1");
   cr_assert_gt(hypot(b[0] - p[0], b[1] - p[1]), 0.03, "bowl slid back to the centre");

@@ -100,8 +100,8 @@ int bk_catalog_tasks(const char* scenes_dir, const char* suite, bk_taskref_t* ou
     }
     bk_taskref_t* t = &out[n];
     t->id = n;
-    snprintf(t->name, sizeof t->name, "%s", line);
-    snprintf(t->prompt, sizeof t->prompt, "%s", line);
+    snprintf(t->name, sizeof t->name, "%.*s", (int)sizeof t->name - 1, line);
+    snprintf(t->prompt, sizeof t->prompt, "%.*s", (int)sizeof t->prompt - 1, line);
     for (char* p = t->prompt; *p; p++) if (*p == '_') *p = ' ';
     snprintf(t->path, sizeof t->path, "%s/%s/%s.bddl", scenes_dir, suite, line);
     n++;

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# end-to-end checks of the bokbo command: help, list, scene, bad input and exit codes.
+# usage: e2e_cli.sh BOKBO_BINARY SOURCE_DIR
+set -u
+BOKBO=$1
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+check() {  # check NAME EXPECTED_RC COMMAND...
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  /' "$tmp/err" | head -5
+    fails=$((fails + 1))
+  else
+    echo "ok   $name"
+  fi
+}
+
+expect_in() {  # expect_in NAME FILE TEXT
+  if grep -q -- "$3" "$2"; then echo "ok   $1"; else
+    echo "FAIL $1: '$3' not in $2"; head -5 "$2" | sed 's/^/  /'; fails=$((fails + 1)); fi
+}
+
+# help and version
+check help 0 "$BOKBO" --help
+expect_in help_lists_scene "$tmp/out" "scene"
+check scene_help 0 "$BOKBO" scene --help
+expect_in scene_help_names_options "$tmp/out" "--camera"
+check version 0 "$BOKBO" --version
+expect_in version_names_mujoco "$tmp/out" "MuJoCo 222"
+
+# list: text and JSON that a JSON parser reads, 10 tasks per suite with LIBERO's horizons
+check list 0 "$BOKBO" list
+check list_json 0 "$BOKBO" list --json
+cp "$tmp/out" "$tmp/list.json"
+if "$PY" - "$tmp/list.json" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+suites = {s["name"]: s for s in doc["suites"]}
+assert set(suites) == {"libero_object", "libero_spatial"}, suites.keys()
+assert suites["libero_object"]["max_steps"] == 280
+assert suites["libero_spatial"]["max_steps"] == 220
+for s in suites.values():
+    assert [t["id"] for t in s["tasks"]] == list(range(10))
+    for t in s["tasks"]:
+        assert t["prompt"] == t["name"].replace("_", " ")
+assert len(doc["categories"]) == 17
+PYEOF
+then echo "ok   list_json_content"; else echo "FAIL list_json_content"; fails=$((fails + 1)); fi
+
+# bad usage: exit 2 with the valid names
+check unknown_command 2 "$BOKBO" frobnicate
+check unknown_suite 2 "$BOKBO" scene --suite libero_goal --task 0
+expect_in unknown_suite_lists_names "$tmp/err" "libero_object, libero_spatial"
+check task_out_of_range 2 "$BOKBO" scene --suite libero_object --task 12
+check init_out_of_range 2 "$BOKBO" scene --suite libero_object --task 0 --init 50
+check missing_task 2 "$BOKBO" scene --suite libero_object
+check bad_shift 2 "$BOKBO" scene --suite libero_object --task 0 --shift z:1
+check unknown_camera 1 "$BOKBO" scene --suite libero_object --task 0 --png "$tmp/x.png" --camera nope
+expect_in unknown_camera_lists_names "$tmp/err" "agentview"
+[ ! -e "$tmp/x.png" ] && echo "ok   no_png_on_error" || { echo "FAIL no_png_on_error"; fails=$((fails + 1)); }
+check unwritable_png 1 "$BOKBO" scene --suite libero_object --task 0 --png /nonexistent/x.png
+
+# scene: the MJCF compiles on its own, the PNG is a real non-blank 256x256 image
+check scene_xml_png 0 "$BOKBO" scene --suite libero_spatial --task 4 --init 3 \
+  --xml "$tmp/s.xml" --png "$tmp/s.png"
+if command -v mujoco-compile >/dev/null; then
+  check scene_xml_compiles 0 mujoco-compile "$tmp/s.xml" "$tmp/s.mjb"
+  [ -s "$tmp/s.mjb" ] && echo "ok   scene_mjb_written" || { echo "FAIL scene_mjb_written"; fails=$((fails + 1)); }
+fi
+if "$PY" - "$tmp/s.png" <<'PYEOF'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n"
+pos, idat, w = 8, b"", 0
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + n]
+    if kind == b"IHDR":
+        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+        assert (w, h, depth, ctype) == (256, 256, 8, 2), (w, h, depth, ctype)
+    if kind == b"IDAT":
+        idat += body
+    pos += 12 + n
+raw = zlib.decompress(idat)
+assert len(raw) == 256 * (1 + 256 * 3)
+# distinct scanline contents: a blank or single-colour image has very few
+rows = {raw[i * 769 + 1:(i + 1) * 769] for i in range(256)}
+assert len(rows) > 100, len(rows)
+PYEOF
+then echo "ok   scene_png_is_an_image"; else echo "FAIL scene_png_is_an_image"; fails=$((fails + 1)); fi
+
+# the printed placement: every object with a position
+check scene_print 0 "$BOKBO" scene --suite libero_object --task 4 --shift x:0.05
+expect_in scene_print_names_shifted_suite "$tmp/out" "libero_object_x0.05 task 4"
+expect_in scene_print_lists_ketchup "$tmp/out" "ketchup_1"
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
