@@ -190,6 +190,7 @@ static int index_robot(bk_world_t* w, char* err, int err_sz) {
   for (int i = 0; i < BK_ARM_NJ; i++) {
     snprintf(name, sizeof name, "robot0_joint%d", i + 1);
     if ((rc = need_id(m, mjOBJ_JOINT, name, &id, err, err_sz))) return rc;
+    w->arm_jnt[i] = id;
     w->arm_qposadr[i] = m->jnt_qposadr[id];
     w->arm_dofadr[i] = m->jnt_dofadr[id];
     snprintf(name, sizeof name, "robot0_torq_j%d", i + 1);

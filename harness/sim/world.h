@@ -50,7 +50,7 @@ typedef struct {
   bk_ent_t ent[BK_WORLD_MAX_ENT];
   unsigned char* geom_class;   /* bk_class_t per geom, m->ngeom entries */
 
-  int arm_qposadr[BK_ARM_NJ], arm_dofadr[BK_ARM_NJ], arm_act[BK_ARM_NJ];
+  int arm_jnt[BK_ARM_NJ], arm_qposadr[BK_ARM_NJ], arm_dofadr[BK_ARM_NJ], arm_act[BK_ARM_NJ];
   int ngrip_act;
   int grip_act[2];             /* gripper actuators; ctrl range gives open/closed */
   int grip_site;               /* robot0_grip_site */
