@@ -1,0 +1,76 @@
+/* bk_episode: one rollout from init state I to success or max steps.
+ *
+ *   reset to I; 10 settle steps of (0,0,0,0,0,0,-1), not counted;
+ *   loop { observe; ask the policy for K chunks of H; execute `open_loop` actions of the
+ *          chosen one (one control step = 25 physics steps); read forces; check goal }
+ * An engine error, a policy error or a non-finite action ends the episode with `error`
+ * set; the run goes on. */
+#ifndef BK_RUN_EPISODE_H
+#define BK_RUN_EPISODE_H
+
+#include <mujoco/mujoco.h>
+
+#include "control/osc.h"
+#include "policies/policy.h"
+#include "sim/forces.h"
+#include "sim/initstate.h"
+#include "sim/world.h"
+
+#define BK_SETTLE_STEPS 10
+
+typedef struct {
+  int max_steps;               /* control steps (LIBERO: object 280, spatial 220) */
+  int chunk;                   /* H: actions per chunk asked for */
+  int open_loop;               /* actions executed per decision (<= chunk) */
+  int k;                       /* candidates per decision */
+  const bk_shift_t* shift;     /* init-state shift or NULL */
+  const double* thr_expert;    /* this task's thresholds per class, or NULL */
+  double thr_global;           /* one threshold for all classes, or <= 0 for none */
+} bk_episode_cfg_t;
+
+typedef struct {
+  int t;                       /* control step at which the decision started */
+  int chunk;                   /* actions executed */
+  double peak[BK_NFORCE];      /* largest per-step reading over the executed steps */
+  int viol_expert;             /* 1/0, or -1 without expert thresholds */
+  int viol_global;             /* 1/0, or -1 without a global threshold */
+} bk_decision_t;
+
+typedef struct {
+  int task, init, seed;
+  int success;
+  int steps;                   /* control steps executed (settle excluded) */
+  char error[256];             /* "" when none */
+  int warnings[mjNWARNING];    /* MuJoCo's warning counters at the end */
+  int ndecision;
+  bk_decision_t* dec;          /* capacity max_steps */
+  double* step_force;          /* per control step readings: capacity max_steps x BK_NFORCE */
+} bk_episode_t;
+
+/* per-worker resources for one world: simulation data, controller, buffers */
+typedef struct {
+  const bk_world_t* w;
+  mjData* d;
+  bk_osc_t* osc;
+  double* actions;             /* k * chunk * 7 */
+  double* logp;                /* k */
+} bk_episode_ctx_t;
+
+/* Allocates what one worker needs to run episodes of w; NULL when out of memory. */
+bk_episode_ctx_t* bk_episode_ctx_create(const bk_world_t* w, const bk_episode_cfg_t* cfg);
+void bk_episode_ctx_free(bk_episode_ctx_t* ctx);
+
+/* Allocates / frees an episode record with room for max_steps steps. */
+int bk_episode_alloc(bk_episode_t* ep, int max_steps);
+void bk_episode_release(bk_episode_t* ep);
+
+/* Runs one episode with policy `ops`/`self`; fills ep. Returns 0 when the episode ran
+ * (successful or not, or ended by an error recorded in ep->error). */
+int bk_episode_run(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg,
+                   const bk_policy_ops_t* ops, void* self, int init, int seed,
+                   bk_episode_t* ep);
+
+/* The policy seed of an episode: a hash of (suite, task, init, seed). */
+uint64_t bk_episode_seed(const bk_world_t* w, int init, int seed);
+
+#endif
