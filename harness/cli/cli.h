@@ -12,7 +12,14 @@ void bk_cli_error(const char* what, const char* fmt, ...) __attribute__((format(
 /* Parses a whole string as an int in [lo, hi]; 0 on success. */
 int bk_cli_int(const char* text, int lo, int hi, int* out);
 
+/* Parses an id list ("0-9", "0,3,5-7") with every id in [lo, hi] into out (cap
+ * entries); 0 on success, -1 with err filled (inverted range, duplicate, syntax). */
+int bk_cli_ids(const char* text, int lo, int hi, int* out, int cap, int* n, char* err,
+               int err_sz);
+
 int bk_cmd_list(int argc, char** argv);
+int bk_cmd_run(int argc, char** argv);
+int bk_cmd_thresholds(int argc, char** argv);
 int bk_cmd_scene(int argc, char** argv);
 
 #endif

@@ -19,6 +19,8 @@ typedef struct {
 static const command_t kCommands[] = {
   {"list", bk_cmd_list, "suites, tasks (id, name, prompt, max steps), object categories"},
   {"scene", bk_cmd_scene, "write one task's compiled MJCF and a PNG of an init state"},
+  {"run", bk_cmd_run, "roll out episodes of a policy into a run directory"},
+  {"thresholds", bk_cmd_thresholds, "expert force thresholds per task from an expert run"},
   {NULL, NULL, NULL},
 };
 

@@ -34,18 +34,23 @@ void bk_episode_ctx_free(bk_episode_ctx_t* ctx) {
   free(ctx);
 }
 
-int bk_episode_alloc(bk_episode_t* ep, int max_steps) {
+int bk_episode_alloc(bk_episode_t* ep, int max_steps, int with_trace) {
   memset(ep, 0, sizeof *ep);
   ep->dec = calloc((size_t)max_steps + 1, sizeof *ep->dec);
   ep->step_force = calloc((size_t)(max_steps + 1) * BK_NFORCE, sizeof(double));
-  return ep->dec && ep->step_force ? 0 : BK_ENOMEM;
+  if (with_trace) {
+    ep->trace = calloc((size_t)(max_steps + 1) * BK_SUBSTEPS * BK_NFORCE, sizeof(double));
+  }
+  return ep->dec && ep->step_force && (ep->trace || !with_trace) ? 0 : BK_ENOMEM;
 }
 
 void bk_episode_release(bk_episode_t* ep) {
   free(ep->dec);
   free(ep->step_force);
+  free(ep->trace);
   ep->dec = NULL;
   ep->step_force = NULL;
+  ep->trace = NULL;
 }
 
 uint64_t bk_episode_seed(const bk_world_t* w, int init, int seed) {
@@ -103,7 +108,8 @@ static int execute(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const dou
   int n = cfg->open_loop < cfg->max_steps - ep->steps ? cfg->open_loop : cfg->max_steps - ep->steps;
   for (int i = 0; i < n; i++) {
     double* r = ep->step_force + (size_t)ep->steps * BK_NFORCE;
-    if (bk_step_control(w, ctx->osc, ctx->d, chunk + i * BK_ACTION_DIM, r, NULL)) {
+    double* tr = ep->trace ? ep->trace + (size_t)ep->steps * BK_SUBSTEPS * BK_NFORCE : NULL;
+    if (bk_step_control(w, ctx->osc, ctx->d, chunk + i * BK_ACTION_DIM, r, tr)) {
       snprintf(ep->error, sizeof ep->error, "nonfinite action");
       return BK_EINVAL;
     }
@@ -112,7 +118,7 @@ static int execute(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const dou
     for (int k = 0; k < BK_NFORCE; k++) dec->peak[k] = fmax(dec->peak[k], r[k]);
     int done = bk_pred_goal(w, ctx->d, err, sizeof err);
     if (done < 0) {
-      snprintf(ep->error, sizeof ep->error, "goal: %s", err);
+      snprintf(ep->error, sizeof ep->error, "goal: %.200s", err);
       return done;
     }
     if (done) return 1;

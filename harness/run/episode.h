@@ -45,6 +45,8 @@ typedef struct {
   int ndecision;
   bk_decision_t* dec;          /* capacity max_steps */
   double* step_force;          /* per control step readings: capacity max_steps x BK_NFORCE */
+  double* trace;               /* per physics step readings (max_steps x 25 x BK_NFORCE), or
+                                  NULL when no trace is wanted */
 } bk_episode_t;
 
 /* per-worker resources for one world: simulation data, controller, buffers */
@@ -60,8 +62,9 @@ typedef struct {
 bk_episode_ctx_t* bk_episode_ctx_create(const bk_world_t* w, const bk_episode_cfg_t* cfg);
 void bk_episode_ctx_free(bk_episode_ctx_t* ctx);
 
-/* Allocates / frees an episode record with room for max_steps steps. */
-int bk_episode_alloc(bk_episode_t* ep, int max_steps);
+/* Allocates / frees an episode record with room for max_steps steps; with_trace also
+ * allocates the per-physics-step trace. */
+int bk_episode_alloc(bk_episode_t* ep, int max_steps, int with_trace);
 void bk_episode_release(bk_episode_t* ep);
 
 /* Runs one episode with policy `ops`/`self`; fills ep. Returns 0 when the episode ran

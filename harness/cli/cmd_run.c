@@ -1,0 +1,326 @@
+/* bokbo run: roll out episodes into a run directory */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mujoco/mujoco.h>
+
+#include "cli/cli.h"
+#include "core/err.h"
+#include "run/jsonl.h"
+#include "run/runner.h"
+
+typedef struct {
+  bk_run_cfg_t run;
+  const char* thresholds_path;
+  int force, quiet;
+  char out[1024];
+  bk_thr_t thr;
+} run_opts_t;
+
+static void usage(FILE* f) {
+  fprintf(f,
+          "usage: bokbo run --suite S [--tasks 0-9] [--inits 0-49] [--seeds 0] [--policy expert]\n"
+          "                 [--out DIR] [--threads N] [options]\n"
+          "\n"
+          "Rolls out one episode per (task, init, seed) and writes DIR/run.json (the whole\n"
+          "configuration, versions) and DIR/episodes.jsonl (one JSON record per episode,\n"
+          "appended whole as each finishes; pandas.read_json(path, lines=True) loads it).\n"
+          "\n"
+          "  --suite S               libero_object or libero_spatial\n"
+          "  --tasks IDS             task ids, e.g. 0-9 or 0,4,9 (default 0-9)\n"
+          "  --inits IDS             init state ids 0-49 (default 0-49)\n"
+          "  --seeds IDS             episode seeds (default 0)\n"
+          "  --policy P              policy (default expert; see 'bokbo list')\n"
+          "  --policy-opt K=V,...    options passed to the policy\n"
+          "  --out DIR               run directory (default results/runs/<suite>_<policy>)\n"
+          "  --threads N             worker threads (default: number of cores)\n"
+          "  --max-steps N           control steps per episode (default 280 object, 220 spatial)\n"
+          "  --chunk H               actions per policy chunk (default 8)\n"
+          "  --open-loop N           actions executed per decision, <= H (default 8)\n"
+          "  --thresholds FILE       expert force thresholds (from 'bokbo thresholds')\n"
+          "  --global-threshold N    one force threshold in newtons for every task and class\n"
+          "  --shift x:M | y:M       shift sampled object positions (suite becomes S_xM)\n"
+          "  --force-trace           also write DIR/force_trace.csv, every physics step\n"
+          "  --resume                continue a run directory, skipping recorded episodes\n"
+          "  --force                 replace an existing run directory's records\n"
+          "  --quiet                 no progress output\n"
+          "\n"
+          "Exit status: 0 all episodes ran, 1 failure (e.g. disk full; records kept), 2 bad usage.\n");
+}
+
+// an option value as an int in [lo, hi], or a usage error
+static int opt_int(const char* name, int lo, int hi, int* out) {
+  if (bk_cli_int(optarg, lo, hi, out) == 0) return 0;
+  bk_cli_error("run", "--%s '%s': expected an integer in %d-%d", name, optarg, lo, hi);
+  return -1;
+}
+
+// an id list option
+static int opt_ids(const char* name, int lo, int hi, int* out, int cap, int* n) {
+  char err[256];
+  if (bk_cli_ids(optarg, lo, hi, out, cap, n, err, sizeof err) == 0) return 0;
+  bk_cli_error("run", "--%s %s", name, err);
+  return -1;
+}
+
+static const struct option kOpts[] = {
+  {"suite", required_argument, NULL, 's'},     {"tasks", required_argument, NULL, 't'},
+  {"inits", required_argument, NULL, 'i'},     {"seeds", required_argument, NULL, 'e'},
+  {"policy", required_argument, NULL, 'p'},    {"policy-opt", required_argument, NULL, 'P'},
+  {"out", required_argument, NULL, 'o'},       {"threads", required_argument, NULL, 'j'},
+  {"max-steps", required_argument, NULL, 'm'}, {"chunk", required_argument, NULL, 'c'},
+  {"open-loop", required_argument, NULL, 'l'}, {"thresholds", required_argument, NULL, 'T'},
+  {"global-threshold", required_argument, NULL, 'g'},
+  {"shift", required_argument, NULL, 'S'},     {"force-trace", no_argument, NULL, 'F'},
+  {"resume", no_argument, NULL, 'r'},          {"force", no_argument, NULL, 'f'},
+  {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
+  {NULL, 0, NULL, 0},
+};
+
+// one option into o; -1 on a usage error, 1 for --help
+static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
+  bk_run_cfg_t* r = &o->run;
+  char err[256];
+  switch (c) {
+    case 's': snprintf(r->suite, sizeof r->suite, "%s", optarg); return 0;
+    case 't': *have_tasks = 1;
+      return opt_ids("tasks", 0, BK_SUITE_NTASK - 1, r->tasks, BK_SUITE_NTASK, &r->ntask);
+    case 'i': *have_inits = 1;
+      return opt_ids("inits", 0, BK_NINIT - 1, r->inits, BK_RUN_MAX_IDS, &r->ninit);
+    case 'e': return opt_ids("seeds", 0, 1000000, r->seeds, BK_RUN_MAX_IDS, &r->nseed);
+    case 'p':
+      if ((r->policy = bk_policy_find(optarg))) return 0;
+      bk_policy_names(err, sizeof err);
+      bk_cli_error("run", "unknown policy '%s' (valid: %s)", optarg, err);
+      return -1;
+    case 'P': r->policy_opts = optarg; return 0;
+    case 'o': snprintf(o->out, sizeof o->out, "%s", optarg); return 0;
+    case 'j': return opt_int("threads", 1, 256, &r->threads);
+    case 'm': return opt_int("max-steps", 1, 100000, &r->ep.max_steps);
+    case 'c': return opt_int("chunk", 1, 1000, &r->ep.chunk);
+    case 'l': return opt_int("open-loop", 1, 1000, &r->ep.open_loop);
+    case 'T': o->thresholds_path = optarg; return 0;
+    case 'g': {
+      char* end;
+      r->ep.thr_global = strtod(optarg, &end);
+      if (end != optarg && !*end && r->ep.thr_global > 0) return 0;
+      bk_cli_error("run", "--global-threshold '%s': expected newtons > 0", optarg);
+      return -1;
+    }
+    case 'S':
+      if (bk_init_parse_shift(optarg, &r->shift, err, sizeof err) == 0) return 0;
+      bk_cli_error("run", "%s", err);
+      return -1;
+    case 'F': r->force_trace = 1; return 0;
+    case 'r': r->resume = 1; return 0;
+    case 'f': o->force = 1; return 0;
+    case 'q': o->quiet = 1; return 0;
+    case 'h': usage(stdout); return 1;
+    default: usage(stderr); return -1;
+  }
+}
+
+// defaults that depend on the suite, and checks across options
+static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
+  bk_run_cfg_t* r = &o->run;
+  const bk_suite_t* s = bk_catalog_suite(r->suite);
+  char names[256];
+  if (!r->suite[0] || !s) {
+    bk_catalog_suite_names(names, sizeof names);
+    bk_cli_error("run", r->suite[0] ? "unknown suite '%s' (valid: %s)" : "--suite is required%s (valid: %s)",
+                 r->suite, names);
+    return -1;
+  }
+  if (!have_tasks) for (r->ntask = 0; r->ntask < BK_SUITE_NTASK; r->ntask++) r->tasks[r->ntask] = r->ntask;
+  if (!have_inits) for (r->ninit = 0; r->ninit < BK_NINIT; r->ninit++) r->inits[r->ninit] = r->ninit;
+  if (!r->nseed) r->seeds[r->nseed++] = 0;
+  if (!r->ep.max_steps) r->ep.max_steps = s->max_steps;
+  if (r->ep.open_loop > r->ep.chunk) {
+    bk_cli_error("run", "--open-loop %d exceeds --chunk %d", r->ep.open_loop, r->ep.chunk);
+    return -1;
+  }
+  if (r->resume && o->force) {
+    bk_cli_error("run", "--resume and --force exclude each other");
+    return -1;
+  }
+  if (!o->out[0]) snprintf(o->out, sizeof o->out, "results/runs/%s_%s", r->suite, r->policy->name);
+  return 0;
+}
+
+static int parse(int argc, char** argv, run_opts_t* o) {
+  bk_run_cfg_t* r = &o->run;
+  r->policy = bk_policy_find("expert");
+  r->ep.chunk = r->ep.open_loop = 8;
+  r->ep.k = 1;
+  r->shift.axis = -1;
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  r->threads = ncpu > 0 ? (int)ncpu : 1;
+  int c, have_tasks = 0, have_inits = 0;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", kOpts, NULL)) != -1) {
+    int rc = take_option(c, o, &have_tasks, &have_inits);
+    if (rc) return rc;
+  }
+  if (optind < argc) {
+    bk_cli_error("run", "unexpected argument '%s'", argv[optind]);
+    return -1;
+  }
+  return finish_options(o, have_tasks, have_inits);
+}
+
+// the run's configuration as JSON: what run.json stores and --resume compares
+static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
+  const bk_run_cfg_t* r = &o->run;
+  char name[96];
+  bk_init_suite_name(r->suite, &r->shift, name, sizeof name);
+  cJSON* j = cJSON_CreateObject();
+  cJSON_AddStringToObject(j, "bokbo", BOKBO_VERSION);
+  cJSON_AddStringToObject(j, "git", BOKBO_GIT);
+  cJSON_AddNumberToObject(j, "mujoco", mj_version());
+  cJSON_AddStringToObject(j, "suite", name);
+  cJSON_AddStringToObject(j, "base_suite", r->suite);
+  cJSON_AddStringToObject(j, "policy", r->policy->name);
+  cJSON_AddStringToObject(j, "policy_opts", r->policy_opts ? r->policy_opts : "");
+  cJSON_AddNumberToObject(j, "k", r->ep.k);
+  cJSON_AddNumberToObject(j, "chunk", r->ep.chunk);
+  cJSON_AddNumberToObject(j, "open_loop", r->ep.open_loop);
+  cJSON_AddNumberToObject(j, "max_steps", r->ep.max_steps);
+  cJSON_AddStringToObject(j, "thresholds", o->thresholds_path ? o->thresholds_path : "");
+  cJSON_AddNumberToObject(j, "global_threshold", r->ep.thr_global);
+  cJSON_AddItemToObject(j, "tasks", cJSON_CreateIntArray(r->tasks, r->ntask));
+  cJSON_AddItemToObject(j, "inits", cJSON_CreateIntArray(r->inits, r->ninit));
+  cJSON_AddItemToObject(j, "seeds", cJSON_CreateIntArray(r->seeds, r->nseed));
+  cJSON_AddNumberToObject(j, "threads", r->threads);
+  cJSON_AddBoolToObject(j, "force_trace", r->force_trace);
+  cJSON* cmd = cJSON_AddArrayToObject(j, "command");
+  for (int i = 0; i < argc; i++) cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
+  time_t now = time(NULL);
+  char stamp[32];
+  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  cJSON_AddStringToObject(j, "started", stamp);
+  return j;
+}
+
+// --resume: the stored configuration must match on everything that shapes a record
+static int same_config(const cJSON* old, const cJSON* now, const char* path) {
+  const char* keys[] = {"suite", "policy", "policy_opts", "k", "chunk", "open_loop",
+                        "max_steps", "thresholds", "global_threshold"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    const cJSON* a = cJSON_GetObjectItem(old, keys[i]);
+    const cJSON* b = cJSON_GetObjectItem(now, keys[i]);
+    if (!a || !cJSON_Compare(a, b, 1)) {
+      char* want = a ? cJSON_PrintUnformatted(a) : NULL;
+      bk_cli_error("run", "%s: cannot resume: '%s' was %s, now differs", path, keys[i],
+                   want ? want : "missing");
+      free(want);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+// mkdir -p
+static int make_dirs(const char* path) {
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char* p = buf + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
+    *p = '/';
+  }
+  return (mkdir(buf, 0755) != 0 && errno != EEXIST) ? -1 : 0;
+}
+
+// check the run directory against --resume / --force; write run.json for a new run
+static int prepare_dir(const run_opts_t* o, const cJSON* cfg) {
+  char runjson[1100], episodes[1100], trace[1100], err[512];
+  snprintf(runjson, sizeof runjson, "%s/run.json", o->out);
+  snprintf(episodes, sizeof episodes, "%s/episodes.jsonl", o->out);
+  snprintf(trace, sizeof trace, "%s/force_trace.csv", o->out);
+  int exists = access(runjson, F_OK) == 0 || access(episodes, F_OK) == 0;
+  if (exists && !o->run.resume && !o->force) {
+    bk_cli_error("run", "%s: already holds a run (use --resume to continue it or --force to replace it)",
+                 o->out);
+    return -1;
+  }
+  if (make_dirs(o->out) != 0 || access(o->out, W_OK) != 0) {
+    bk_cli_error("run", "%s: cannot create or write the run directory: %s", o->out, strerror(errno));
+    return -1;
+  }
+  if (exists && o->run.resume) {
+    cJSON* old = bk_json_load(runjson, err, sizeof err);
+    int ok = old && same_config(old, cfg, runjson);
+    if (!old) bk_cli_error("run", "cannot resume: %s", err);
+    cJSON_Delete(old);
+    return ok ? 0 : -1;
+  }
+  if (o->force) {
+    unlink(episodes);
+    unlink(trace);
+  }
+  char* text = cJSON_Print(cfg);
+  int rc = text ? bk_write_atomic(runjson, text, err, sizeof err) : BK_ENOMEM;
+  free(text);
+  if (rc) bk_cli_error("run", "%s", err);
+  return rc ? -1 : 0;
+}
+
+// --thresholds: load and check they are for this suite and cover the tasks
+static int load_thresholds(run_opts_t* o) {
+  if (!o->thresholds_path) return 0;
+  char err[1024];
+  if (bk_thr_load(o->thresholds_path, &o->thr, err, sizeof err)) {
+    bk_cli_error("run", "%s", err);
+    return -1;
+  }
+  if (strncmp(o->thr.suite, o->run.suite, strlen(o->run.suite)) != 0) {
+    bk_cli_error("run", "%s: thresholds are for %s, not %s", o->thresholds_path, o->thr.suite,
+                 o->run.suite);
+    return -1;
+  }
+  for (int i = 0; i < o->run.ntask; i++) {
+    if (!o->thr.have[o->run.tasks[i]]) {
+      bk_cli_error("run", "%s: no thresholds for task %d", o->thresholds_path, o->run.tasks[i]);
+      return -1;
+    }
+  }
+  o->run.thr = &o->thr;
+  return 0;
+}
+
+int bk_cmd_run(int argc, char** argv) {
+  run_opts_t* o = calloc(1, sizeof *o);
+  if (!o) return BK_EXIT_FAIL;
+  int rc = parse(argc, argv, o);
+  if (rc == 0) rc = load_thresholds(o);
+  cJSON* cfg = rc == 0 ? config_json(o, argc, argv) : NULL;
+  if (rc == 0) rc = prepare_dir(o, cfg);
+  if (rc) {
+    cJSON_Delete(cfg);
+    free(o);
+    return rc > 0 ? BK_EXIT_OK : BK_EXIT_USAGE;
+  }
+  o->run.out_dir = o->out;
+  o->run.progress = o->quiet ? -1 : (isatty(STDERR_FILENO) ? 1 : 0);
+  bk_run_summary_t sum;
+  char err[1024];
+  rc = bk_run(&o->run, &sum, err, sizeof err);
+  if (rc) {
+    bk_cli_error("run", "%s", err);
+  } else if (!o->quiet) {
+    int ran = sum.done - sum.skipped;
+    fprintf(stderr, "bokbo run: %d episodes in %.1f s (%d skipped), success %d/%d, errors %d -> %s\n",
+            ran, sum.seconds, sum.skipped, sum.success, ran, sum.errors, o->out);
+  }
+  cJSON_Delete(cfg);
+  free(o);
+  return rc ? (rc == BK_ENOENT ? BK_EXIT_USAGE : BK_EXIT_FAIL) : BK_EXIT_OK;
+}

@@ -1,0 +1,78 @@
+#include "run/record.h"
+
+#include <mujoco/mujoco.h>
+#include <stdio.h>
+
+void bk_record_json_string(bk_sb_t* sb, const char* s) {
+  bk_sb_puts(sb, "\"");
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\') {
+      bk_sb_printf(sb, "\\%c", ch);
+    } else if (ch < 0x20) {
+      bk_sb_printf(sb, "\\u%04x", ch);
+    } else {
+      bk_sb_append(sb, s, 1);
+    }
+  }
+  bk_sb_puts(sb, "\"");
+}
+
+// one "key": value pair of the scalar table
+#define PUT_STR(sb, v) bk_record_json_string(sb, v)
+#define PUT_INT(sb, v) bk_sb_printf(sb, "%d", (int)(v))
+#define PUT_BOOL(sb, v) bk_sb_puts(sb, (v) ? "true" : "false")
+
+// a force triple as {"robot_object": x, ...}
+static void put_forces(bk_sb_t* sb, const double* f) {
+  bk_sb_puts(sb, "{");
+  for (int k = 0; k < BK_NFORCE; k++) {
+    bk_sb_printf(sb, "%s\"%s\":%.6g", k ? "," : "", bk_force_names[k], f[k]);
+  }
+  bk_sb_puts(sb, "}");
+}
+
+// a verdict: true, false, or null when no threshold was given
+static void put_verdict(bk_sb_t* sb, int v) {
+  bk_sb_puts(sb, v < 0 ? "null" : (v ? "true" : "false"));
+}
+
+// one decision: when, how long, peaks, verdicts, and its per-step readings
+static void put_decision(bk_sb_t* sb, const bk_episode_t* e, const bk_decision_t* d) {
+  bk_sb_printf(sb, "{\"t\":%d,\"chunk\":%d,\"peak_force\":", d->t, d->chunk);
+  put_forces(sb, d->peak);
+  bk_sb_puts(sb, ",\"violation\":{\"expert\":");
+  put_verdict(sb, d->viol_expert);
+  bk_sb_puts(sb, ",\"global\":");
+  put_verdict(sb, d->viol_global);
+  bk_sb_puts(sb, "},\"step_force\":[");
+  for (int s = 0; s < d->chunk; s++) {
+    const double* f = e->step_force + (size_t)(d->t + s) * BK_NFORCE;
+    bk_sb_printf(sb, "%s[%.6g,%.6g,%.6g]", s ? "," : "", f[0], f[1], f[2]);
+  }
+  bk_sb_puts(sb, "]}");
+}
+
+void bk_record_write(const bk_record_ctx_t* c, const bk_episode_t* e, bk_sb_t* sb) {
+  int first = 1;
+  bk_sb_puts(sb, "{");
+#define X(key, kind, expr)                      \
+  bk_sb_printf(sb, "%s\"" #key "\":", first ? "" : ","); \
+  first = 0;                                    \
+  PUT_##kind(sb, expr);
+  BK_EPISODE_FIELDS(X)
+#undef X
+  // warnings: MuJoCo's counters by kind, and their total
+  int total = 0;
+  bk_sb_puts(sb, ",\"warnings\":[");
+  for (int i = 0; i < mjNWARNING; i++) {
+    bk_sb_printf(sb, "%s%d", i ? "," : "", e->warnings[i]);
+    total += e->warnings[i];
+  }
+  bk_sb_printf(sb, "],\"warnings_total\":%d,\"decisions\":[", total);
+  for (int j = 0; j < e->ndecision; j++) {
+    if (j) bk_sb_puts(sb, ",");
+    put_decision(sb, e, &e->dec[j]);
+  }
+  bk_sb_puts(sb, "]}\n");
+}
