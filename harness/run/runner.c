@@ -216,7 +216,7 @@ static int trim_partial(int fd) {
 // episodes.jsonl (and the trace) opened for appending
 static int open_outputs(run_t* r, const char* path, char* err, int err_sz) {
   const bk_run_cfg_t* c = r->cfg;
-  r->fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  r->fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0644);
   if (r->fd < 0 || trim_partial(r->fd)) {
     return bk_fail(err, err_sz, BK_EIO, "%s: %s", path, strerror(errno));
   }
@@ -225,7 +225,7 @@ static int open_outputs(run_t* r, const char* path, char* err, int err_sz) {
     char tp[1024];
     snprintf(tp, sizeof tp, "%s/force_trace.csv", c->out_dir);
     int fresh = access(tp, F_OK) != 0;
-    r->trace_fd = open(tp, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    r->trace_fd = open(tp, O_RDWR | O_CREAT | O_APPEND, 0644);
     if (r->trace_fd < 0 || trim_partial(r->trace_fd)) {
       return bk_fail(err, err_sz, BK_EIO, "%s: %s", tp, strerror(errno));
     }

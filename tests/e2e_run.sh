@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# end-to-end checks of `bokbo run` and `bokbo thresholds`: records, bad input, resume.
+# usage: e2e_run.sh BOKBO_BINARY SOURCE_DIR
+set -u
+BOKBO=$1
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fails=$((fails + 1)); }
+
+check() {  # check NAME EXPECTED_RC COMMAND...
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok "$name"; else
+    bad "$name: exit $rc, expected $want"; sed 's/^/  /' "$tmp/err" | tail -5; fi
+}
+
+run_small() {  # a short expert run of 2 tasks x 2 inits
+  "$BOKBO" run --suite libero_object --tasks 0,3 --inits 0-1 --max-steps 30 --quiet "$@"
+}
+
+check run_help 0 "$BOKBO" run --help
+grep -q -- "--resume" "$tmp/out" && ok run_help_mentions_resume || bad run_help_mentions_resume
+check run_small 0 run_small --out "$tmp/r" --threads 2 --global-threshold 25 --force-trace
+"$PY" - "$tmp/r" <<'PYEOF' && ok records_are_complete || bad records_are_complete
+import json, sys
+run = sys.argv[1]
+cfg = json.load(open(run + "/run.json"))
+assert cfg["policy"] == "expert" and cfg["mujoco"] == 222 and cfg["bokbo"], cfg
+lines = open(run + "/episodes.jsonl").read().splitlines()
+assert len(lines) == 4, len(lines)
+keys = {(r["task"], r["init"], r["seed"]) for r in map(json.loads, lines)}
+assert keys == {(0, 0, 0), (0, 1, 0), (3, 0, 0), (3, 1, 0)}, keys
+for r in map(json.loads, lines):
+    for k in ["suite", "task", "init", "seed", "policy", "success", "steps", "error", "decisions"]:
+        assert k in r, k
+    assert sum(d["chunk"] for d in r["decisions"]) == r["steps"]
+    for d in r["decisions"]:
+        assert set(d["peak_force"]) == {"robot_object", "robot_fixture", "object_object"}
+        assert d["violation"]["expert"] is None and d["violation"]["global"] in (True, False)
+        peak = max(s[0] for s in d["step_force"])
+        assert abs(peak - d["peak_force"]["robot_object"]) <= 1e-5 * max(1, peak)
+        assert d["violation"]["global"] == any(v > 25 for s in d["step_force"] for v in s)
+# the trace has one row per physics step and agrees with the per-step maxima
+rows = open(run + "/force_trace.csv").read().splitlines()
+assert rows[0].startswith("suite,task,init,seed,step,substep"), rows[0]
+assert len(rows) - 1 == 25 * sum(json.loads(l)["steps"] for l in lines)
+PYEOF
+
+# bad input: exit 2, nothing written or changed
+sum_before=$(md5sum "$tmp/r/episodes.jsonl" "$tmp/r/run.json")
+check existing_dir_needs_resume 2 run_small --out "$tmp/r"
+grep -q -- "--resume" "$tmp/err" && ok existing_dir_message || bad existing_dir_message
+check unknown_policy 2 run_small --out "$tmp/r" --policy gpt
+grep -q "valid: expert" "$tmp/err" && ok unknown_policy_lists_names || bad unknown_policy_lists_names
+check inverted_range 2 "$BOKBO" run --suite libero_object --tasks 5-2 --out "$tmp/r2"
+grep -q "inverted" "$tmp/err" && ok inverted_range_message || bad inverted_range_message
+check init_out_of_range 2 "$BOKBO" run --suite libero_object --inits 0-50 --out "$tmp/r2"
+check open_loop_above_chunk 2 "$BOKBO" run --suite libero_object --chunk 4 --open-loop 8 --out "$tmp/r2"
+check unknown_suite 2 "$BOKBO" run --suite libero_goal --out "$tmp/r2"
+check unwritable_out 2 "$BOKBO" run --suite libero_object --out /proc/bokbo/run
+check missing_thresholds 2 run_small --out "$tmp/r2" --thresholds "$tmp/none.json"
+[ ! -e "$tmp/r2" ] && ok bad_input_writes_nothing || bad bad_input_writes_nothing
+[ "$sum_before" = "$(md5sum "$tmp/r/episodes.jsonl" "$tmp/r/run.json")" ] \
+  && ok bad_input_keeps_records || bad bad_input_keeps_records
+check resume_other_settings 2 run_small --out "$tmp/r" --resume --chunk 4 --open-loop 4
+
+# resume adds only what is missing
+check resume 0 "$BOKBO" run --suite libero_object --tasks 0,3 --inits 0-2 --max-steps 30 --quiet \
+  --global-threshold 25 --force-trace --out "$tmp/r" --resume
+[ "$(wc -l < "$tmp/r/episodes.jsonl")" -eq 6 ] && ok resume_adds_two || bad resume_adds_two
+
+# thresholds from the expert run, then a run judged by them
+check thresholds 0 "$BOKBO" thresholds --run "$tmp/r" --quantile 0.9 --out "$tmp/thr.json"
+"$PY" - "$tmp/r" "$tmp/thr.json" <<'PYEOF' && ok thresholds_match_numpy || bad thresholds_match_numpy
+import json, sys
+import numpy as np
+recs = [json.loads(l) for l in open(sys.argv[1] + "/episodes.jsonl")]
+thr = json.load(open(sys.argv[2]))
+for task in (0, 3):
+    steps = np.array([s for r in recs if r["task"] == task for d in r["decisions"] for s in d["step_force"]])
+    want = np.quantile(steps, 0.9, axis=0)
+    got = [thr["tasks"][str(task)][k] for k in ("robot_object", "robot_fixture", "object_object")]
+    assert np.allclose(got, want, rtol=1e-5, atol=1e-6), (task, got, want)
+PYEOF
+check run_with_thresholds 0 run_small --out "$tmp/r3" --thresholds "$tmp/thr.json" --global-threshold 5
+"$PY" - "$tmp/r3" "$tmp/thr.json" <<'PYEOF' && ok verdicts_follow_thresholds || bad verdicts_follow_thresholds
+import json, sys
+thr = json.load(open(sys.argv[2]))["tasks"]
+names = ("robot_object", "robot_fixture", "object_object")
+for r in map(json.loads, open(sys.argv[1] + "/episodes.jsonl")):
+    t = thr[str(r["task"])]
+    for d in r["decisions"]:
+        assert d["violation"]["expert"] == any(d["peak_force"][k] > t[k] for k in names)
+        assert d["violation"]["global"] == any(d["peak_force"][k] > 5 for k in names)
+PYEOF
+check thresholds_from_missing_run 2 "$BOKBO" thresholds --run "$tmp/nope" --out "$tmp/t2.json"
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
