@@ -230,6 +230,18 @@ static void crc_add_episode(const bk_crc_data_t* d, int i, double tau, bk_crc_me
   m->risk += b > a ? (double)viol / (double)(b - a) : 0.0;
 }
 
+/* adds the counts of b into a */
+static void crc_merge(bk_crc_metrics_t* a, const bk_crc_metrics_t* b) {
+  a->episodes += b->episodes;
+  a->covered += b->covered;
+  a->net_succeeded += b->net_succeeded;
+  a->decisions += b->decisions;
+  a->executed += b->executed;
+  a->executed_violating += b->executed_violating;
+  a->indep_violating += b->indep_violating;
+  a->risk += b->risk;
+}
+
 /* turns counts into rates; m->risk holds the summed loss on entry */
 static void crc_finish(bk_crc_metrics_t* m, double eps) {
   double ne = (double)m->episodes;
@@ -252,13 +264,14 @@ int bk_crc_evaluate(const bk_crc_data_t* d, const unsigned char* test, const dou
   *all = (bk_crc_metrics_t){0};
   if (per_task)
     for (int t = 0; t < d->n_tasks; t++) per_task[t] = (bk_crc_metrics_t){0};
-  // accumulate counts, then rates
+  // accumulate counts (per task when asked, then summed), then rates
   for (int i = 0; i < d->n_episodes; i++) {
     if (test && !test[i]) continue;
     double ti = tau[ntau == 1 ? 0 : d->task[i]];
-    crc_add_episode(d, i, ti, all);
-    if (per_task) crc_add_episode(d, i, ti, &per_task[d->task[i]]);
+    crc_add_episode(d, i, ti, per_task ? &per_task[d->task[i]] : all);
   }
+  if (per_task)
+    for (int t = 0; t < d->n_tasks; t++) crc_merge(all, &per_task[t]);
   crc_finish(all, epsilon);
   if (per_task)
     for (int t = 0; t < d->n_tasks; t++) crc_finish(&per_task[t], epsilon);
