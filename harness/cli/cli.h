@@ -20,6 +20,7 @@ int bk_cli_ids(const char* text, int lo, int hi, int* out, int cap, int* n, char
 int bk_cmd_list(int argc, char** argv);
 int bk_cmd_run(int argc, char** argv);
 int bk_cmd_thresholds(int argc, char** argv);
+int bk_cmd_view(int argc, char** argv);
 int bk_cmd_scene(int argc, char** argv);
 
 #endif

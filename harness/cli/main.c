@@ -21,6 +21,7 @@ static const command_t kCommands[] = {
   {"scene", bk_cmd_scene, "write one task's compiled MJCF and a PNG of an init state"},
   {"run", bk_cmd_run, "roll out episodes of a policy into a run directory"},
   {"thresholds", bk_cmd_thresholds, "expert force thresholds per task from an expert run"},
+  {"view", bk_cmd_view, "GLFW window: a live episode or the replay of a logged one"},
   {NULL, NULL, NULL},
 };
 
