@@ -58,6 +58,9 @@ typedef struct {
   /* one decision; returns 0 or a negative code (the episode ends with the error) */
   int (*act)(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t* out);
   void (*destroy)(void* self);
+  /* optional (NULL when the policy has no distribution): the mean log-probability, under
+   * the policy's own distribution at T = 1, of a given chunk of h actions in this state */
+  double (*logprob)(void* self, const bk_obs_t* obs, const double* chunk, int h);
 } bk_policy_ops_t;
 
 /* The built-in policies, NULL-terminated. */

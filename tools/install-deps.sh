@@ -10,6 +10,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config git ca-certificates \
   libmujoco-dev libmujoco-samples \
   libosmesa6-dev libgl-dev libegl-dev libglfw3-dev \
-  libpng-dev libcjson-dev libcriterion-dev \
+  libpng-dev libcjson-dev libcriterion-dev liblinear-dev \
   xvfb xauth python3 python3-numpy python3-scipy >/dev/null
 echo "bokbo: dependencies installed"

@@ -19,6 +19,10 @@
 typedef struct {
   bk_run_cfg_t run;
   const char* thresholds_path;
+  const char* predictor_path;
+  const char* sampling_text;
+  int have_k;
+  bk_predictor_t predictor;
   int force, quiet;
   char out[1024];
   bk_thr_t thr;
@@ -43,6 +47,14 @@ static void usage(FILE* f) {
           "  --threads N             worker threads (default: number of cores)\n"
           "  --max-steps N           control steps per episode (default 280 object, 220 spatial)\n"
           "  --chunk H               actions per policy chunk (default 8)\n"
+          "  --sampling M            greedy (default), perturb:sigma=S[,S2..][:keep=0] or\n"
+          "                          temperature:T=T[,T2..]; a list is a sweep, one record set per value\n"
+          "  --k K                   candidates per decision (default 1 greedy, 8 when sampling)\n"
+          "  --scorer S              none (candidate 0), confidence, disagreement, predictor, lookahead\n"
+          "  --predictor FILE        the violation predictor (from 'bokbo train-predictor')\n"
+          "  --reference P|none      policy whose action in the same state gives the per-group\n"
+          "                          action error (default expert)\n"
+          "  --run-seed N            mixed into every episode's seed (default 0)\n"
           "  --open-loop N           actions executed per decision, <= H (default 8)\n"
           "  --thresholds FILE       expert force thresholds (from 'bokbo thresholds')\n"
           "  --global-threshold N    one force threshold in newtons for every task and class\n"
@@ -81,6 +93,9 @@ static const struct option kOpts[] = {
   {"shift", required_argument, NULL, 'S'},     {"force-trace", no_argument, NULL, 'F'},
   {"resume", no_argument, NULL, 'r'},          {"force", no_argument, NULL, 'f'},
   {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
+  {"sampling", required_argument, NULL, 'M'},  {"k", required_argument, NULL, 'K'},
+  {"scorer", required_argument, NULL, 'R'},    {"predictor", required_argument, NULL, 'D'},
+  {"reference", required_argument, NULL, 'E'}, {"run-seed", required_argument, NULL, 'N'},
   {NULL, 0, NULL, 0},
 };
 
@@ -119,12 +134,60 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
       bk_cli_error("run", "%s", err);
       return -1;
     case 'F': r->force_trace = 1; return 0;
+    case 'M': o->sampling_text = optarg; return 0;
+    case 'K': o->have_k = 1; return opt_int("k", 1, BK_MAX_K, &r->ep.k);
+    case 'R':
+      if ((int)(r->ep.scorer = bk_score_parse(optarg)) >= 0) return 0;
+      bk_cli_error("run", "unknown scorer '%s' (valid: none, confidence, disagreement, predictor, lookahead)", optarg);
+      return -1;
+    case 'D': o->predictor_path = optarg; return 0;
+    case 'E':
+      if (strcmp(optarg, "none") == 0) { r->ep.ref = NULL; return 0; }
+      if ((r->ep.ref = bk_policy_find(optarg))) return 0;
+      bk_cli_error("run", "unknown reference policy '%s'", optarg);
+      return -1;
+    case 'N': {
+      int v;
+      if (opt_int("run-seed", 0, 2000000000, &v)) return -1;
+      r->ep.run_seed = (uint64_t)v;
+      return 0;
+    }
     case 'r': r->resume = 1; return 0;
     case 'f': o->force = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'h': usage(stdout); return 1;
     default: usage(stderr); return -1;
   }
+}
+
+// --sampling, --k, --scorer, --predictor together
+static int sampling_options(run_opts_t* o) {
+  bk_run_cfg_t* r = &o->run;
+  char err[512];
+  int n = 0;
+  if (o->sampling_text &&
+      bk_sample_parse(o->sampling_text, &r->ep.sampling, r->values, &n, err, sizeof err)) {
+    bk_cli_error("run", "--sampling %s", err);
+    return -1;
+  }
+  r->nvalues = n > 1 ? n : 0;
+  if (!o->have_k && r->ep.sampling.mode != BK_SAMPLE_GREEDY) r->ep.k = 8;
+  if (r->ep.sampling.mode == BK_SAMPLE_TEMPERATURE && !(r->policy->flags & BK_POLICY_DISTRIBUTION)) {
+    bk_cli_error("run", "policy '%s' has no distribution to sample at a temperature", r->policy->name);
+    return -1;
+  }
+  if (r->ep.scorer == BK_SCORER_PREDICTOR && !o->predictor_path) {
+    bk_cli_error("run", "--scorer predictor needs --predictor FILE");
+    return -1;
+  }
+  if (o->predictor_path) {
+    if (bk_vp_load(o->predictor_path, &o->predictor, err, sizeof err)) {
+      bk_cli_error("run", "%s", err);
+      return -1;
+    }
+    r->ep.predictor = &o->predictor;
+  }
+  return 0;
 }
 
 // defaults that depend on the suite, and checks across options
@@ -146,6 +209,7 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
     bk_cli_error("run", "--open-loop %d exceeds --chunk %d", r->ep.open_loop, r->ep.chunk);
     return -1;
   }
+  if (sampling_options(o)) return -1;
   if (r->resume && o->force) {
     bk_cli_error("run", "--resume and --force exclude each other");
     return -1;
@@ -159,6 +223,7 @@ static int parse(int argc, char** argv, run_opts_t* o) {
   r->policy = bk_policy_find("expert");
   r->ep.chunk = r->ep.open_loop = 8;
   r->ep.k = 1;
+  r->ep.ref = bk_policy_find("expert");
   r->shift.axis = -1;
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   r->threads = ncpu > 0 ? (int)ncpu : 1;
@@ -189,6 +254,11 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddStringToObject(j, "policy", r->policy->name);
   cJSON_AddStringToObject(j, "policy_opts", r->policy_opts ? r->policy_opts : "");
   cJSON_AddNumberToObject(j, "k", r->ep.k);
+  cJSON_AddStringToObject(j, "sampling", o->sampling_text ? o->sampling_text : "greedy");
+  cJSON_AddStringToObject(j, "scorer", bk_score_name(r->ep.scorer));
+  cJSON_AddStringToObject(j, "predictor", o->predictor_path ? o->predictor_path : "");
+  cJSON_AddStringToObject(j, "reference", r->ep.ref ? r->ep.ref->name : "none");
+  cJSON_AddNumberToObject(j, "run_seed", (double)r->ep.run_seed);
   cJSON_AddNumberToObject(j, "chunk", r->ep.chunk);
   cJSON_AddNumberToObject(j, "open_loop", r->ep.open_loop);
   cJSON_AddNumberToObject(j, "max_steps", r->ep.max_steps);
@@ -211,7 +281,8 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
 // --resume: the stored configuration must match on everything that shapes a record
 static int same_config(const cJSON* old, const cJSON* now, const char* path) {
   const char* keys[] = {"suite", "policy", "policy_opts", "k", "chunk", "open_loop",
-                        "max_steps", "thresholds", "global_threshold"};
+                        "max_steps", "thresholds", "global_threshold", "sampling", "scorer",
+                        "predictor", "reference", "run_seed"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
     const cJSON* a = cJSON_GetObjectItem(old, keys[i]);
     const cJSON* b = cJSON_GetObjectItem(now, keys[i]);

@@ -45,6 +45,14 @@ void bk_osc_free(bk_osc_t* c) {
   free(c);
 }
 
+void bk_osc_copy(bk_osc_t* dst, const bk_osc_t* src) {
+  memcpy(dst->goal_pos, src->goal_pos, sizeof dst->goal_pos);
+  memcpy(dst->goal_mat, src->goal_mat, sizeof dst->goal_mat);
+  memcpy(dst->q0, src->q0, sizeof dst->q0);
+  memcpy(dst->grip_state, src->grip_state, sizeof dst->grip_state);
+  dst->grip_dir = src->grip_dir;
+}
+
 void bk_osc_eef(const bk_osc_t* c, const mjData* d, double pos[3], double mat[9]) {
   memcpy(pos, d->site_xpos + 3 * c->site, 3 * sizeof(double));
   memcpy(mat, d->site_xmat + 9 * c->site, 9 * sizeof(double));

@@ -49,6 +49,10 @@ int bk_osc_set_goal(bk_osc_t* c, const mjData* d, const double action[BK_ACTION_
  * after mj_step1 (kinematics, inertia and bias of this step are current). */
 void bk_osc_compute(bk_osc_t* c, mjData* d);
 
+/* Copies the controller state (goal, posture, gripper state) of src into dst; both
+ * belong to the same world. No allocation. */
+void bk_osc_copy(bk_osc_t* dst, const bk_osc_t* src);
+
 /* The end-effector pose the controller uses (grip site): position and rotation matrix. */
 void bk_osc_eef(const bk_osc_t* c, const mjData* d, double pos[3], double mat[9]);
 

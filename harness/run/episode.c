@@ -12,13 +12,23 @@
 
 bk_episode_ctx_t* bk_episode_ctx_create(const bk_world_t* w, const bk_episode_cfg_t* cfg) {
   bk_episode_ctx_t* ctx = calloc(1, sizeof *ctx);
-  if (!ctx) return NULL;
+  if (!ctx || cfg->k < 1 || cfg->k > BK_MAX_K) {
+    free(ctx);
+    return NULL;
+  }
   ctx->w = w;
+  ctx->ref = cfg->ref;
   ctx->d = mj_makeData(w->m);
   ctx->osc = bk_osc_create(w);
+  ctx->scratch = mj_makeData(w->m);
+  ctx->scratch_osc = bk_osc_create(w);
   ctx->actions = malloc(sizeof(double) * cfg->k * cfg->chunk * BK_ACTION_DIM);
+  ctx->greedy = malloc(sizeof(double) * cfg->chunk * BK_ACTION_DIM);
   ctx->logp = malloc(sizeof(double) * cfg->k);
-  if (!ctx->d || !ctx->osc || !ctx->actions || !ctx->logp) {
+  char err[256];
+  if (cfg->ref) ctx->ref_self = cfg->ref->create(NULL, err, sizeof err);
+  if (!ctx->d || !ctx->osc || !ctx->scratch || !ctx->scratch_osc || !ctx->actions ||
+      !ctx->greedy || !ctx->logp || (cfg->ref && !ctx->ref_self)) {
     bk_episode_ctx_free(ctx);
     return NULL;
   }
@@ -29,8 +39,12 @@ void bk_episode_ctx_free(bk_episode_ctx_t* ctx) {
   if (!ctx) return;
   mj_deleteData(ctx->d);
   bk_osc_free(ctx->osc);
+  mj_deleteData(ctx->scratch);
+  bk_osc_free(ctx->scratch_osc);
   free(ctx->actions);
+  free(ctx->greedy);
   free(ctx->logp);
+  if (ctx->ref_self) ctx->ref->destroy(ctx->ref_self);
   free(ctx);
 }
 
@@ -53,11 +67,11 @@ void bk_episode_release(bk_episode_t* ep) {
   ep->trace = NULL;
 }
 
-uint64_t bk_episode_seed(const bk_world_t* w, int init, int seed) {
-  uint64_t key[4] = {bk_rng_hash(w->suite), (uint64_t)w->ref.id, (uint64_t)init,
+uint64_t bk_episode_seed(const bk_world_t* w, uint64_t run_seed, int init, int seed) {
+  uint64_t key[5] = {run_seed, bk_rng_hash(w->suite), (uint64_t)w->ref.id, (uint64_t)init,
                      (uint64_t)seed};
   bk_rng_t r;
-  bk_rng_seed(&r, key, 4);
+  bk_rng_seed(&r, key, 5);
   return bk_rng_next(&r);
 }
 
@@ -83,21 +97,106 @@ static int reset(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_po
   double peak[BK_NFORCE];
   for (int i = 0; i < BK_SETTLE_STEPS; i++) bk_step_control(w, ctx->osc, ctx->d, settle, peak, NULL);
   mj_forward(w->m, ctx->d);
-  rc = ops->reset(self, w, ctx->d, bk_episode_seed(w, init, seed));
+  uint64_t eseed = bk_episode_seed(w, cfg->run_seed, init, seed);
+  rc = ops->reset(self, w, ctx->d, eseed);
+  if (!rc && ctx->ref_self) rc = ctx->ref->reset(ctx->ref_self, w, ctx->d, eseed);
   if (rc) snprintf(ep->error, sizeof ep->error, "policy reset: %s", bk_strerror(rc));
   return rc;
 }
 
-// ask the policy for this decision's chunks
-static int decide(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_policy_ops_t* ops,
-                  void* self, int t, bk_rng_t* rng, bk_episode_t* ep) {
-  bk_obs_t obs = {ctx->w, ctx->d, {0}, ctx->w->ref.prompt, NULL, NULL, 0, t};
-  bk_policy_state(ctx->w, ctx->d, obs.state);
-  bk_query_t q = {cfg->k, cfg->chunk, 0.0, rng};
+// draw the K candidates (and their log-probabilities) for this decision
+static int candidates(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_policy_ops_t* ops,
+                      void* self, const bk_obs_t* obs, uint64_t eseed, int j, bk_rng_t* rng) {
+  int n = cfg->chunk * BK_ACTION_DIM, rc;
+  const bk_sampling_t* sm = &cfg->sampling;
+  if (sm->mode == BK_SAMPLE_PERTURB) {
+    bk_query_t q = {1, cfg->chunk, 0.0, rng};
+    bk_chunk_t out = {ctx->greedy, NULL};
+    if ((rc = ops->act(self, obs, &q, &out))) return rc;
+    bk_sample_perturb(ctx->greedy, n, cfg->k, sm->value, sm->keep_greedy, eseed, j, ctx->actions);
+    for (int c = 0; c < cfg->k; c++) {
+      ctx->logp[c] = ops->logprob ? ops->logprob(self, obs, ctx->actions + (size_t)c * n, cfg->chunk)
+                                  : NAN;
+    }
+    return 0;
+  }
+  double temp = sm->mode == BK_SAMPLE_TEMPERATURE ? sm->value : 0.0;
+  bk_query_t q = {cfg->k, cfg->chunk, temp, rng};
   bk_chunk_t out = {ctx->actions, ctx->logp};
-  int rc = ops->act(self, &obs, &q, &out);
-  if (rc) snprintf(ep->error, sizeof ep->error, "policy: %s", bk_strerror(rc));
-  return rc;
+  for (int c = 0; c < cfg->k; c++) ctx->logp[c] = NAN;
+  return ops->act(self, obs, &q, &out);
+}
+
+// lookahead: run a candidate on a copy of the state; risk = worst reading / threshold
+static double lookahead(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const double* chunk) {
+  mj_copyData(ctx->scratch, ctx->w->m, ctx->d);
+  bk_osc_copy(ctx->scratch_osc, ctx->osc);
+  double worst = 0, peak[BK_NFORCE];
+  for (int i = 0; i < cfg->open_loop; i++) {
+    if (bk_step_control(ctx->w, ctx->scratch_osc, ctx->scratch, chunk + i * BK_ACTION_DIM, peak, NULL)) {
+      return INFINITY;
+    }
+    for (int k = 0; k < BK_NFORCE; k++) {
+      double thr = cfg->thr_expert ? cfg->thr_expert[k] : (cfg->thr_global > 0 ? cfg->thr_global : 1.0);
+      double r = peak[k] / (thr > 1e-9 ? thr : 1e-9);
+      if (r > worst) worst = r;
+    }
+  }
+  return worst;
+}
+
+// every candidate's confidence, disagreement and risk; the choice
+static void score(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_decision_t* dec) {
+  int n = cfg->chunk * BK_ACTION_DIM;
+  dec->k = cfg->k;
+  bk_score_disagreement(ctx->actions, cfg->k, n, dec->dis);
+  for (int c = 0; c < cfg->k; c++) {
+    const double* x = ctx->actions + (size_t)c * n;
+    dec->conf[c] = ctx->logp[c];
+    switch (cfg->scorer) {
+      case BK_SCORER_CONFIDENCE: dec->risk[c] = -ctx->logp[c]; break;
+      case BK_SCORER_DISAGREEMENT: dec->risk[c] = dec->dis[c]; break;
+      case BK_SCORER_LOOKAHEAD: dec->risk[c] = lookahead(ctx, cfg, x); break;
+      case BK_SCORER_PREDICTOR: {
+        double f[BK_NFEATURE];
+        bk_vp_features(ctx->w, ctx->d, x, cfg->open_loop, f);
+        dec->risk[c] = cfg->predictor ? bk_vp_prob(cfg->predictor, ctx->w->ref.id, f) : NAN;
+        break;
+      }
+      default: dec->risk[c] = 0; break;
+    }
+  }
+  dec->chosen = cfg->scorer == BK_SCORER_NONE ? 0 : bk_score_argmin(dec->risk, cfg->k);
+  dec->s = dec->risk[dec->chosen];
+  bk_vp_features(ctx->w, ctx->d, ctx->actions + (size_t)dec->chosen * n, cfg->open_loop, dec->feat);
+}
+
+// the reference policy's action in this state, against the chosen first action
+static void reference_error(bk_episode_ctx_t* ctx, const bk_obs_t* obs, bk_rng_t* rng,
+                            bk_decision_t* dec, int n) {
+  double ref[BK_ACTION_DIM];
+  bk_query_t q = {1, 1, 0.0, rng};
+  bk_chunk_t out = {ref, NULL};
+  dec->has_err = ctx->ref_self && ctx->ref->act(ctx->ref_self, obs, &q, &out) == 0;
+  if (dec->has_err) bk_score_group_error(ctx->actions + (size_t)dec->chosen * n, ref, dec->err);
+}
+
+// ask the policy for this decision's candidates, score them, choose one
+static int decide(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_policy_ops_t* ops,
+                  void* self, uint64_t eseed, bk_decision_t* dec, bk_episode_t* ep) {
+  bk_obs_t obs = {ctx->w, ctx->d, {0}, ctx->w->ref.prompt, NULL, NULL, 0, ep->steps};
+  bk_policy_state(ctx->w, ctx->d, obs.state);
+  bk_rng_t rng;
+  uint64_t key[2] = {eseed, (uint64_t)ep->ndecision};
+  bk_rng_seed(&rng, key, 2);
+  int rc = candidates(ctx, cfg, ops, self, &obs, eseed, ep->ndecision, &rng);
+  if (rc) {
+    snprintf(ep->error, sizeof ep->error, "policy: %s", bk_strerror(rc));
+    return rc;
+  }
+  score(ctx, cfg, dec);
+  reference_error(ctx, &obs, &rng, dec, cfg->chunk * BK_ACTION_DIM);
+  return 0;
 }
 
 // execute the chosen chunk open loop; returns 1 on success, 0 to go on, < 0 on error
@@ -130,16 +229,14 @@ static int execute(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const dou
 static void rollout(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_policy_ops_t* ops,
                     void* self, int init, int seed, bk_episode_t* ep) {
   if (reset(ctx, cfg, ops, self, init, seed, ep)) return;
-  uint64_t base = bk_episode_seed(ctx->w, init, seed);
+  uint64_t eseed = bk_episode_seed(ctx->w, cfg->run_seed, init, seed);
+  int n = cfg->chunk * BK_ACTION_DIM;
   while (ep->steps < cfg->max_steps && !ep->success) {
-    bk_rng_t rng;
-    uint64_t key[2] = {base, (uint64_t)ep->ndecision};
-    bk_rng_seed(&rng, key, 2);
     bk_decision_t* dec = &ep->dec[ep->ndecision];
     memset(dec, 0, sizeof *dec);
     dec->t = ep->steps;
-    if (decide(ctx, cfg, ops, self, ep->steps, &rng, ep)) return;
-    int rc = execute(ctx, cfg, ctx->actions, dec, ep);
+    if (decide(ctx, cfg, ops, self, eseed, dec, ep)) return;
+    int rc = execute(ctx, cfg, ctx->actions + (size_t)dec->chosen * n, dec, ep);
     judge(cfg, dec);
     ep->ndecision++;
     if (rc < 0) return;

@@ -12,6 +12,9 @@
 
 #include "control/osc.h"
 #include "policies/policy.h"
+#include "sample/sample.h"
+#include "score/predictor.h"
+#include "score/score.h"
 #include "sim/forces.h"
 #include "sim/initstate.h"
 #include "sim/world.h"
@@ -26,7 +29,15 @@ typedef struct {
   const bk_shift_t* shift;     /* init-state shift or NULL */
   const double* thr_expert;    /* this task's thresholds per class, or NULL */
   double thr_global;           /* one threshold for all classes, or <= 0 for none */
+  bk_sampling_t sampling;      /* how the K candidates are drawn */
+  bk_scorer_t scorer;          /* how one is chosen (BK_SCORER_NONE: candidate 0) */
+  const struct bk_predictor* predictor; /* the learned violation predictor, or NULL */
+  const bk_policy_ops_t* ref;  /* reference policy for per-group action error, or NULL */
+  uint64_t run_seed;           /* mixed into every episode seed */
 } bk_episode_cfg_t;
+
+#define BK_MAX_K 64
+
 
 typedef struct {
   int t;                       /* control step at which the decision started */
@@ -34,6 +45,15 @@ typedef struct {
   double peak[BK_NFORCE];      /* largest per-step reading over the executed steps */
   int viol_expert;             /* 1/0, or -1 without expert thresholds */
   int viol_global;             /* 1/0, or -1 without a global threshold */
+  int k;                       /* candidates */
+  int chosen;                  /* index of the executed candidate */
+  double risk[BK_MAX_K];       /* scorer risk per candidate (higher = riskier) */
+  double conf[BK_MAX_K];       /* policy mean log-probability per candidate (NaN: none) */
+  double dis[BK_MAX_K];        /* disagreement per candidate */
+  double s;                    /* risk of the chosen candidate */
+  int has_err;                 /* 1 when a reference action was available */
+  double err[BK_NGROUP];       /* chosen first action vs reference, per group */
+  double feat[BK_NFEATURE];    /* features of the chosen candidate (predictor training) */
 } bk_decision_t;
 
 typedef struct {
@@ -54,11 +74,17 @@ typedef struct {
   const bk_world_t* w;
   mjData* d;
   bk_osc_t* osc;
-  double* actions;             /* k * chunk * 7 */
+  mjData* scratch;             /* lookahead: a copy of the state to try a candidate on */
+  bk_osc_t* scratch_osc;
+  double* actions;             /* k * chunk * 7: the candidates */
+  double* greedy;              /* chunk * 7 */
   double* logp;                /* k */
+  const bk_policy_ops_t* ref;  /* reference policy (cfg->ref), or NULL */
+  void* ref_self;              /* its instance */
 } bk_episode_ctx_t;
 
-/* Allocates what one worker needs to run episodes of w; NULL when out of memory. */
+/* Allocates what one worker needs to run episodes of w (and a reference policy
+ * instance when cfg->ref is set); NULL when out of memory. */
 bk_episode_ctx_t* bk_episode_ctx_create(const bk_world_t* w, const bk_episode_cfg_t* cfg);
 void bk_episode_ctx_free(bk_episode_ctx_t* ctx);
 
@@ -73,7 +99,7 @@ int bk_episode_run(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg,
                    const bk_policy_ops_t* ops, void* self, int init, int seed,
                    bk_episode_t* ep);
 
-/* The policy seed of an episode: a hash of (suite, task, init, seed). */
-uint64_t bk_episode_seed(const bk_world_t* w, int init, int seed);
+/* The seed of an episode: a hash of (run seed, suite, task, init, seed). */
+uint64_t bk_episode_seed(const bk_world_t* w, uint64_t run_seed, int init, int seed);
 
 #endif

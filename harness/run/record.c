@@ -1,5 +1,6 @@
 #include "run/record.h"
 
+#include <math.h>
 #include <mujoco/mujoco.h>
 #include <stdio.h>
 
@@ -22,6 +23,49 @@ void bk_record_json_string(bk_sb_t* sb, const char* s) {
 #define PUT_STR(sb, v) bk_record_json_string(sb, v)
 #define PUT_INT(sb, v) bk_sb_printf(sb, "%d", (int)(v))
 #define PUT_BOOL(sb, v) bk_sb_puts(sb, (v) ? "true" : "false")
+#define PUT_NUM(sb, v) put_number(sb, v)
+
+// a number, or null when it is not finite (JSON has no NaN)
+static void put_number(bk_sb_t* sb, double v) {
+  if (isfinite(v)) {
+    bk_sb_printf(sb, "%.6g", v);
+  } else {
+    bk_sb_puts(sb, "null");
+  }
+}
+
+// a list of numbers
+static void put_list(bk_sb_t* sb, const char* key, const double* v, int n) {
+  bk_sb_printf(sb, ",\"%s\":[", key);
+  for (int i = 0; i < n; i++) {
+    if (i) bk_sb_puts(sb, ",");
+    put_number(sb, v[i]);
+  }
+  bk_sb_puts(sb, "]");
+}
+
+// the candidates, the choice and the chosen action's error against the reference
+static void put_candidates(bk_sb_t* sb, const bk_decision_t* d) {
+  bk_sb_printf(sb, ",\"k\":%d,\"chosen\":%d,\"s\":", d->k, d->chosen);
+  put_number(sb, d->s);
+  bk_sb_puts(sb, ",\"cand\":{\"risk\":[");
+  for (int c = 0; c < d->k; c++) {
+    if (c) bk_sb_puts(sb, ",");
+    put_number(sb, d->risk[c]);
+  }
+  bk_sb_puts(sb, "]");
+  put_list(sb, "confidence", d->conf, d->k);
+  put_list(sb, "disagreement", d->dis, d->k);
+  bk_sb_puts(sb, "},\"err\":");
+  if (d->has_err) {
+    bk_sb_printf(sb, "{\"trans\":%.6g,\"rot\":%.6g,\"grip\":%.6g,\"total\":%.6g}",
+                 d->err[BK_GROUP_TRANS], d->err[BK_GROUP_ROT], d->err[BK_GROUP_GRIP],
+                 d->err[BK_GROUP_TOTAL]);
+  } else {
+    bk_sb_puts(sb, "null");
+  }
+  put_list(sb, "features", d->feat, BK_NFEATURE);
+}
 
 // a force triple as {"robot_object": x, ...}
 static void put_forces(bk_sb_t* sb, const double* f) {
@@ -45,7 +89,9 @@ static void put_decision(bk_sb_t* sb, const bk_episode_t* e, const bk_decision_t
   put_verdict(sb, d->viol_expert);
   bk_sb_puts(sb, ",\"global\":");
   put_verdict(sb, d->viol_global);
-  bk_sb_puts(sb, "},\"step_force\":[");
+  bk_sb_puts(sb, "}");
+  put_candidates(sb, d);
+  bk_sb_puts(sb, ",\"step_force\":[");
   for (int s = 0; s < d->chunk; s++) {
     const double* f = e->step_force + (size_t)(d->t + s) * BK_NFORCE;
     bk_sb_printf(sb, "%s[%.6g,%.6g,%.6g]", s ? "," : "", f[0], f[1], f[2]);

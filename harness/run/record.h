@@ -16,6 +16,9 @@ typedef struct {
   const char* suite;         /* suite name as records carry it (with a shift suffix) */
   const char* policy;
   int k, chunk, open_loop, max_steps;
+  const char* sampling;      /* "greedy", "perturb", "temperature" */
+  double value;              /* sigma or T (0 for greedy) */
+  const char* scorer;
 } bk_record_ctx_t;
 
 /* episode-level scalar fields: X(key, kind, expression over `c` and `e`) */
@@ -26,6 +29,9 @@ typedef struct {
   X(init, INT, e->init)                              \
   X(seed, INT, e->seed)                              \
   X(policy, STR, c->policy)                          \
+  X(sampling, STR, c->sampling)                      \
+  X(value, NUM, c->value)                            \
+  X(scorer, STR, c->scorer)                          \
   X(k, INT, c->k)                                    \
   X(chunk, INT, c->chunk)                            \
   X(open_loop, INT, c->open_loop)                    \

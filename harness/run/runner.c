@@ -1,6 +1,7 @@
 #include "run/runner.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -18,7 +19,7 @@
 #include "run/record.h"
 
 typedef struct {
-  int task, init, seed;
+  int task, init, seed, vi;    /* vi: index of the sampling value */
 } job_t;
 
 /* shared by the workers; everything mutable is under `lock` */
@@ -46,6 +47,7 @@ typedef struct {
   int ctx_task;
   bk_episode_t ep;
   bk_sb_t line, trace;
+  double value;                /* sampling value of the episode in hand */
 } worker_t;
 
 // write all of buf at the end of fd; on a short write, cut the file back
@@ -80,7 +82,9 @@ static void finish_episode(worker_t* wk) {
   run_t* r = wk->run;
   const bk_run_cfg_t* c = r->cfg;
   bk_record_ctx_t rc = {r->run_id, r->suite_name, c->policy->name, c->ep.k, c->ep.chunk,
-                        c->ep.open_loop, c->ep.max_steps};
+                        c->ep.open_loop, c->ep.max_steps,
+                        bk_sample_mode_name(c->ep.sampling.mode), wk->value,
+                        bk_score_name(c->ep.scorer)};
   wk->line.len = 0;
   bk_record_write(&rc, &wk->ep, &wk->line);
   wk->trace.len = 0;
@@ -134,6 +138,8 @@ static void* worker_main(void* arg) {
       break;
     }
     bk_episode_cfg_t ecfg = c->ep;
+    wk->value = c->nvalues ? c->values[j->vi] : c->ep.sampling.value;
+    ecfg.sampling.value = wk->value;
     ecfg.shift = c->shift.axis >= 0 ? &c->shift : NULL;
     ecfg.thr_expert = (c->thr && c->thr->have[j->task]) ? c->thr->thr[j->task] : NULL;
     bk_episode_run(ctx, &ecfg, c->policy, wk->policy, j->init, j->seed, &wk->ep);
@@ -148,6 +154,10 @@ typedef struct {
   const bk_run_cfg_t* cfg;
   int count;
 } done_t;
+
+static int nval(const bk_run_cfg_t* c) {
+  return c->nvalues ? c->nvalues : 1;
+}
 
 static int id_index(const int* ids, int n, int v) {
   for (int i = 0; i < n; i++) {
@@ -164,9 +174,16 @@ static int mark_done(const cJSON* rec, int lineno, void* arg) {
   int i = cJSON_GetObjectItem(rec, "init") ? cJSON_GetObjectItem(rec, "init")->valueint : -1;
   int s = cJSON_GetObjectItem(rec, "seed") ? cJSON_GetObjectItem(rec, "seed")->valueint : -1;
   int ti = id_index(c->tasks, c->ntask, t), ii = id_index(c->inits, c->ninit, i);
-  int si = id_index(c->seeds, c->nseed, s);
+  int si = id_index(c->seeds, c->nseed, s), vi = 0;
+  const cJSON* val = cJSON_GetObjectItem(rec, "value");
+  if (c->nvalues) {
+    for (vi = 0; vi < c->nvalues; vi++) {
+      if (cJSON_IsNumber(val) && fabs(val->valuedouble - c->values[vi]) < 1e-9) break;
+    }
+    if (vi == c->nvalues) return 0;
+  }
   if (ti < 0 || ii < 0 || si < 0) return 0;
-  size_t k = ((size_t)ti * c->ninit + ii) * c->nseed + si;
+  size_t k = (((size_t)ti * nval(c) + vi) * c->ninit + ii) * c->nseed + si;
   if (!dn->done[k]) dn->count++;
   dn->done[k] = 1;
   return 0;
@@ -175,7 +192,7 @@ static int mark_done(const cJSON* rec, int lineno, void* arg) {
 // the job list in (task, init, seed) order, minus what a resumed run already has
 static int make_jobs(run_t* r, const char* path, char* err, int err_sz) {
   const bk_run_cfg_t* c = r->cfg;
-  size_t total = (size_t)c->ntask * c->ninit * c->nseed;
+  size_t total = (size_t)c->ntask * nval(c) * c->ninit * c->nseed;
   done_t dn = {calloc(total ? total : 1, 1), c, 0};
   r->jobs = malloc(sizeof(job_t) * (total ? total : 1));
   if (!dn.done || !r->jobs) {
@@ -191,9 +208,13 @@ static int make_jobs(run_t* r, const char* path, char* err, int err_sz) {
   }
   for (size_t k = 0; k < total; k++) {
     if (dn.done[k]) continue;
-    int si = (int)(k % c->nseed), ii = (int)(k / c->nseed % c->ninit);
-    int ti = (int)(k / ((size_t)c->nseed * c->ninit));
-    r->jobs[r->njob++] = (job_t){c->tasks[ti], c->inits[ii], c->seeds[si]};
+    size_t q = k;
+    int si = (int)(q % c->nseed);
+    q /= c->nseed;
+    int ii = (int)(q % c->ninit);
+    q /= c->ninit;
+    int vi = (int)(q % nval(c)), ti = (int)(q / nval(c));
+    r->jobs[r->njob++] = (job_t){c->tasks[ti], c->inits[ii], c->seeds[si], vi};
   }
   r->sum->total = (int)total;
   r->sum->skipped = dn.count;

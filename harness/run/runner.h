@@ -23,6 +23,8 @@ typedef struct {
   const bk_policy_ops_t* policy;
   const char* policy_opts;     /* may be NULL */
   bk_episode_cfg_t ep;         /* thr_expert is filled per task from `thr` */
+  int nvalues;                 /* sampling sweep: one record set per value (0: ep's value) */
+  double values[BK_SAMPLE_MAX_VALUES];
   bk_shift_t shift;
   const bk_thr_t* thr;         /* expert thresholds or NULL */
   int threads;
