@@ -21,6 +21,7 @@ int bk_cmd_list(int argc, char** argv);
 int bk_cmd_run(int argc, char** argv);
 int bk_cmd_thresholds(int argc, char** argv);
 int bk_cmd_view(int argc, char** argv);
+int bk_cmd_train(int argc, char** argv);
 int bk_cmd_scene(int argc, char** argv);
 
 #endif

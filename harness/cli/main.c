@@ -21,6 +21,7 @@ static const command_t kCommands[] = {
   {"scene", bk_cmd_scene, "write one task's compiled MJCF and a PNG of an init state"},
   {"run", bk_cmd_run, "roll out episodes of a policy into a run directory"},
   {"thresholds", bk_cmd_thresholds, "expert force thresholds per task from an expert run"},
+  {"train-predictor", bk_cmd_train, "fit the learned violation predictor on a run's decisions"},
   {"view", bk_cmd_view, "GLFW window: a live episode or the replay of a logged one"},
   {NULL, NULL, NULL},
 };
@@ -52,7 +53,7 @@ static void usage(FILE* f) {
           "\n"
           "commands:\n");
   for (const command_t* c = kCommands; c->name; c++) {
-    fprintf(f, "  %-10s %s\n", c->name, c->help);
+    fprintf(f, "  %-16s %s\n", c->name, c->help);
   }
   fprintf(f,
           "\n"

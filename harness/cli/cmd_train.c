@@ -1,0 +1,184 @@
+/* bokbo train-predictor: fit the violation predictor on a run's decisions */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/err.h"
+#include "core/rng.h"
+#include "run/jsonl.h"
+#include "score/predictor.h"
+
+typedef struct {
+  double fraction;
+  uint64_t split_seed;
+  int n, cap;
+  double* feat;
+  int *task, *label;
+  cJSON* train_keys;           /* [[task, init, seed], ...] of the training episodes */
+  char suite[64];
+  int unlabelled;
+  const char* path;
+  char err[512];
+} train_t;
+
+static void usage(FILE* f) {
+  fprintf(f,
+          "usage: bokbo train-predictor --run DIR --out MODEL.json [--fraction 0.5]\n"
+          "                             [--split-seed 0] [--C 1.0]\n"
+          "\n"
+          "Fits the learned violation predictor (L2-regularised logistic regression,\n"
+          "liblinear) on the executed decisions of a run: features of the chosen candidate\n"
+          "(records' \"features\") and the task, label = the decision violated under the\n"
+          "expert thresholds (the run needs --thresholds). Only a seeded fraction of the\n"
+          "episodes is used; their keys are stored in the model so that calibration and\n"
+          "reports evaluate on the other episodes only.\n");
+}
+
+// a pure function of the episode: is it in the training part?
+static int in_train(const train_t* t, int task, int init, int seed) {
+  uint64_t key[4] = {t->split_seed, (uint64_t)task, (uint64_t)init, (uint64_t)seed};
+  bk_rng_t r;
+  bk_rng_seed(&r, key, 4);
+  return bk_rng_uniform(&r) < t->fraction;
+}
+
+// append one example
+static int push(train_t* t, const double* f, int task, int label) {
+  if (t->n == t->cap) {
+    t->cap = t->cap ? 2 * t->cap : 1024;
+    double* nf = realloc(t->feat, sizeof(double) * BK_NFEATURE * t->cap);
+    int* nt = realloc(t->task, sizeof(int) * t->cap);
+    int* nl = realloc(t->label, sizeof(int) * t->cap);
+    if (nf) t->feat = nf;
+    if (nt) t->task = nt;
+    if (nl) t->label = nl;
+    if (!nf || !nt || !nl) return BK_ENOMEM;
+  }
+  memcpy(t->feat + (size_t)t->n * BK_NFEATURE, f, sizeof(double) * BK_NFEATURE);
+  t->task[t->n] = task;
+  t->label[t->n] = label;
+  t->n++;
+  return 0;
+}
+
+// one episode record: its decisions become examples if it is in the training part
+static int take(const cJSON* rec, int lineno, void* arg) {
+  train_t* t = arg;
+  int task = cJSON_GetObjectItem(rec, "task") ? cJSON_GetObjectItem(rec, "task")->valueint : -1;
+  int init = cJSON_GetObjectItem(rec, "init") ? cJSON_GetObjectItem(rec, "init")->valueint : -1;
+  int seed = cJSON_GetObjectItem(rec, "seed") ? cJSON_GetObjectItem(rec, "seed")->valueint : -1;
+  const cJSON* suite = cJSON_GetObjectItem(rec, "suite");
+  if (task < 0 || task >= BK_SUITE_NTASK || !cJSON_IsString(suite)) {
+    return bk_fail(t->err, sizeof t->err, BK_EPARSE, "%s:%d: not an episode record", t->path, lineno);
+  }
+  snprintf(t->suite, sizeof t->suite, "%s", suite->valuestring);
+  if (!in_train(t, task, init, seed)) return 0;
+  int ids[3] = {task, init, seed};
+  cJSON_AddItemToArray(t->train_keys, cJSON_CreateIntArray(ids, 3));
+  const cJSON* dec;
+  cJSON_ArrayForEach(dec, cJSON_GetObjectItem(rec, "decisions")) {
+    const cJSON* v = cJSON_GetObjectItem(cJSON_GetObjectItem(dec, "violation"), "expert");
+    const cJSON* fs = cJSON_GetObjectItem(dec, "features");
+    double f[BK_NFEATURE];
+    if (!cJSON_IsBool(v)) {
+      t->unlabelled++;
+      continue;
+    }
+    if (cJSON_GetArraySize(fs) != BK_NFEATURE) {
+      return bk_fail(t->err, sizeof t->err, BK_EPARSE, "%s:%d: decision without features", t->path, lineno);
+    }
+    for (int i = 0; i < BK_NFEATURE; i++) {
+      const cJSON* x = cJSON_GetArrayItem(fs, i);
+      f[i] = cJSON_IsNumber(x) ? x->valuedouble : 0.0;
+    }
+    if (push(t, f, task, cJSON_IsTrue(v))) return BK_ENOMEM;
+  }
+  return 0;
+}
+
+// parse options into t; -1 usage error, 1 help
+static int parse(int argc, char** argv, train_t* t, const char** run, const char** out, double* C) {
+  static const struct option opts[] = {
+    {"run", required_argument, NULL, 'r'}, {"out", required_argument, NULL, 'o'},
+    {"fraction", required_argument, NULL, 'f'}, {"split-seed", required_argument, NULL, 's'},
+    {"C", required_argument, NULL, 'C'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+  };
+  int c, v;
+  char* end;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+      case 'r': *run = optarg; break;
+      case 'o': *out = optarg; break;
+      case 'f': t->fraction = strtod(optarg, &end); if (*end || !(t->fraction > 0 && t->fraction <= 1)) goto bad; break;
+      case 's': if (bk_cli_int(optarg, 0, 2000000000, &v)) goto bad; t->split_seed = (uint64_t)v; break;
+      case 'C': *C = strtod(optarg, &end); if (*end || !(*C > 0)) goto bad; break;
+      case 'h': usage(stdout); return 1;
+      default: usage(stderr); return -1;
+    }
+  }
+  if (*run && *out) return 0;
+  bk_cli_error("train-predictor", "--run and --out are required");
+  return -1;
+
+bad:
+  bk_cli_error("train-predictor", "bad value '%s' (--fraction in (0, 1], --C > 0)", optarg);
+  return -1;
+}
+
+// write the model plus what it was trained on
+static int save(const train_t* t, const bk_predictor_t* p, const char* run, const char* out) {
+  char err[512];
+  if (bk_vp_save(p, out, err, sizeof err)) goto fail;
+  cJSON* j = bk_json_load(out, err, sizeof err);
+  if (!j) goto fail;
+  cJSON_AddStringToObject(j, "source", run);
+  cJSON_AddNumberToObject(j, "fraction", t->fraction);
+  cJSON_AddNumberToObject(j, "split_seed", (double)t->split_seed);
+  cJSON_AddItemReferenceToObject(j, "train_episodes", t->train_keys);
+  char* text = cJSON_Print(j);
+  int rc = bk_write_atomic(out, text, err, sizeof err);
+  free(text);
+  cJSON_Delete(j);
+  if (!rc) return 0;
+fail:
+  bk_cli_error("train-predictor", "%s", err);
+  return -1;
+}
+
+int bk_cmd_train(int argc, char** argv) {
+  train_t t;
+  memset(&t, 0, sizeof t);
+  t.fraction = 0.5;
+  const char *run = NULL, *out = NULL;
+  double C = 1.0;
+  int rc = parse(argc, argv, &t, &run, &out, &C);
+  if (rc) return rc > 0 ? BK_EXIT_OK : BK_EXIT_USAGE;
+  char path[1024];
+  snprintf(path, sizeof path, "%s/episodes.jsonl", run);
+  t.path = path;
+  t.train_keys = cJSON_CreateArray();
+  bk_predictor_t p;
+  rc = bk_jsonl_each(path, take, &t, NULL, t.err, sizeof t.err);
+  if (!rc && t.n == 0 && t.unlabelled) {
+    rc = bk_fail(t.err, sizeof t.err, BK_EINVAL, "%s: no labelled decisions (run with --thresholds)", path);
+  }
+  if (!rc) rc = bk_vp_train(t.feat, t.task, t.label, t.n, C, &p, t.err, sizeof t.err);
+  if (!rc) {
+    snprintf(p.suite, sizeof p.suite, "%s", t.suite);
+    rc = save(&t, &p, run, out);
+    if (!rc) printf("trained on %d decisions (%d violating) of %d episodes -> %s\n", p.ntrain,
+                    p.npos, cJSON_GetArraySize(t.train_keys), out);
+  } else {
+    bk_cli_error("train-predictor", "%s", t.err);
+  }
+  cJSON_Delete(t.train_keys);
+  free(t.feat);
+  free(t.task);
+  free(t.label);
+  return rc ? BK_EXIT_USAGE : BK_EXIT_OK;
+}
