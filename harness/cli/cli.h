@@ -22,6 +22,8 @@ int bk_cmd_run(int argc, char** argv);
 int bk_cmd_thresholds(int argc, char** argv);
 int bk_cmd_view(int argc, char** argv);
 int bk_cmd_train(int argc, char** argv);
+int bk_cmd_calibrate(int argc, char** argv);
+int bk_cmd_report(int argc, char** argv);
 int bk_cmd_scene(int argc, char** argv);
 
 #endif

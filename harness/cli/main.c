@@ -22,6 +22,8 @@ static const command_t kCommands[] = {
   {"run", bk_cmd_run, "roll out episodes of a policy into a run directory"},
   {"thresholds", bk_cmd_thresholds, "expert force thresholds per task from an expert run"},
   {"train-predictor", bk_cmd_train, "fit the learned violation predictor on a run's decisions"},
+  {"calibrate", bk_cmd_calibrate, "CRC / Mondrian abstention threshold tau from a run's logs"},
+  {"report", bk_cmd_report, "statistics, tables and plots for one or more runs"},
   {"view", bk_cmd_view, "GLFW window: a live episode or the replay of a logged one"},
   {NULL, NULL, NULL},
 };
