@@ -103,3 +103,123 @@ Test(render, unwritable_png_path_is_an_error) {
   cr_expect_lt(bk_png_write("/nonexistent/dir/x.png", a, PX, PX, err, sizeof err), 0);
   cr_expect(strstr(err, "/nonexistent/dir/x.png") != NULL, "%s", err);
 }
+
+/* ---- observation images (LIBERO orientation, resize) ---- */
+
+#include "render/image.h"
+
+Test(render, obs_image_is_the_180_degree_rotation_of_the_opengl_readback) {
+  static unsigned char plain[PX * PX * 3], obs[PX * PX * 3];
+  cr_assert_eq(bk_render_camera(r, w->m, d, "agentview", 0, plain, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(bk_render_obs(r, w->m, d, "agentview", PX, obs, err, sizeof err), 0, "%s", err);
+  // robosuite's image is the OpenGL readback (bottom row first); LIBERO turns it 180 degrees
+  bk_image_vflip(plain, PX, PX);
+  bk_image_rot180(plain, PX, PX);
+  cr_expect_eq(memcmp(plain, obs, sizeof obs), 0);
+}
+
+Test(render, obs_image_resized_is_deterministic_and_sized) {
+  enum { OUT = PX * 7 / 8 };  /* 256 -> 224 in LIBERO's sizes */
+  static unsigned char a[OUT * OUT * 3 + 16], b[OUT * OUT * 3 + 16];
+  memset(a, 0xAB, sizeof a);
+  cr_assert_eq(bk_render_obs(r, w->m, d, "robot0_eye_in_hand", OUT, a, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(bk_render_obs(r, w->m, d, "robot0_eye_in_hand", OUT, b, err, sizeof err), 0);
+  cr_expect_eq(memcmp(a, b, OUT * OUT * 3), 0);
+  cr_expect_eq(a[OUT * OUT * 3], 0xAB, "wrote past out_size^2 * 3 bytes");
+  cr_expect_gt(variance(a, OUT * OUT * 3), 10.0);
+  cr_expect_lt(bk_render_obs(r, w->m, d, "agentview", PX + 1, a, err, sizeof err), 0);
+}
+
+Test(render, obs_pair_gives_both_cameras) {
+  static unsigned char a[PX * PX * 3], b[PX * PX * 3], c[PX * PX * 3];
+  cr_assert_eq(bk_render_obs_pair(r, w->m, d, PX, a, b, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(bk_render_obs(r, w->m, d, "robot0_eye_in_hand", PX, c, err, sizeof err), 0);
+  cr_expect_eq(memcmp(b, c, sizeof c), 0);
+  cr_expect_neq(memcmp(a, b, sizeof a), 0);
+}
+
+Test(render, a_second_gl_backend_in_one_process_is_refused) {
+  bk_render_t* e = bk_render_create(w->m, PX, PX, BK_GL_EGL, err, sizeof err);
+  cr_expect_null(e);
+  cr_expect(strstr(err, "egl") || strstr(err, "EGL"), "%s", err);
+  bk_render_free(e);
+}
+
+Test(render, overlay_draws_over_the_frame) {
+  static unsigned char a[PX * PX * 3], b[PX * PX * 3];
+  bk_overlay_t ov;
+  bk_overlay_init(&ov);
+  ov.step = 12;
+  ov.force[0] = 30;
+  ov.thr[0] = 20;
+  bk_view_t v = {"agentview", 0, 0, NULL};
+  cr_assert_eq(bk_render_view(r, w->m, d, &v, a, err, sizeof err), 0, "%s", err);
+  v.overlay = &ov;
+  cr_assert_eq(bk_render_view(r, w->m, d, &v, b, err, sizeof err), 0, "%s", err);
+  cr_expect_neq(memcmp(a, b, sizeof a), 0);
+  cr_expect(bk_overlay_over(&ov));
+  // a violation draws a red border: the top-left pixel is red
+  cr_expect(b[0] > 200 && b[1] < 60 && b[2] < 60, "pixel %d %d %d", b[0], b[1], b[2]);
+}
+
+/* ---- pure image operations ---- */
+
+Test(image, rot180_twice_is_the_identity_and_reverses_both_axes) {
+  unsigned char img[2 * 3 * 3], ref[2 * 3 * 3];
+  for (int i = 0; i < (int)sizeof img; i++) img[i] = ref[i] = (unsigned char)i;
+  bk_image_rot180(img, 3, 2);
+  cr_expect_eq(memcmp(img, ref + 15, 3), 0, "first pixel is the last one");
+  bk_image_rot180(img, 3, 2);
+  cr_expect_eq(memcmp(img, ref, sizeof img), 0);
+}
+
+Test(image, resize_keeps_a_flat_image_flat_and_averages_a_checkerboard) {
+  static unsigned char src[256 * 256 * 3], dst[224 * 224 * 3], scratch[224 * 256 * 3];
+  memset(src, 77, sizeof src);
+  cr_assert_eq(bk_image_resize(src, 256, 256, dst, 224, 224, scratch), 0);
+  for (size_t i = 0; i < sizeof dst; i++) cr_assert_eq(dst[i], 77);
+  for (int y = 0; y < 256; y++)
+    for (int x = 0; x < 256; x++) memset(src + (y * 256 + x) * 3, ((x + y) & 1) ? 255 : 0, 3);
+  static unsigned char half[128 * 128 * 3];
+  cr_assert_eq(bk_image_resize(src, 256, 256, half, 128, 128, scratch), 0);
+  // away from the border (where the filter is cut off) every pixel is the mean grey
+  for (int y = 1; y < 127; y++)
+    for (int x = 1; x < 127; x++) {
+      int g = half[(y * 128 + x) * 3];
+      cr_assert(g >= 126 && g <= 129, "(%d, %d): %d", x, y, g);
+    }
+  cr_expect_lt(bk_image_resize(src, 0, 256, half, 128, 128, scratch), 0);
+}
+
+/* ---- EGL: its own process (Criterion runs each test in one), skipped without a device ---- */
+
+Test(render_egl, same_state_renders_the_same_bytes_on_egl) {
+  bk_world_t* ww = bk_world_create(BOKBO_SOURCE_DIR "/scenes", "libero_spatial", 0, err, sizeof err);
+  cr_assert_not_null(ww, "%s", err);
+  mjData* dd = mj_makeData(ww->m);
+  cr_assert_eq(bk_init_state(ww, 0, NULL, dd, err, sizeof err), 0, "%s", err);
+  bk_render_t* e = bk_render_create(ww->m, PX, PX, BK_GL_EGL, err, sizeof err);
+  if (!e) {
+    mj_deleteData(dd);
+    bk_world_free(ww);
+    cr_skip_test("no EGL device here: %s", err);
+  }
+  static unsigned char a[PX * PX * 3], b[PX * PX * 3];
+  cr_assert_eq(bk_render_camera(e, ww->m, dd, "agentview", 0, a, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(bk_render_camera(e, ww->m, dd, "robot0_eye_in_hand", 0, b, err, sizeof err), 0);
+  cr_assert_eq(bk_render_camera(e, ww->m, dd, "agentview", 0, b, err, sizeof err), 0);
+  cr_expect_eq(memcmp(a, b, sizeof a), 0);
+  cr_expect_gt(variance(a, sizeof a), 100.0);
+  bk_render_free(e);
+  mj_deleteData(dd);
+  bk_world_free(ww);
+}
+
+Test(render_egl, a_device_past_the_last_is_an_error_giving_the_count) {
+  bk_world_t* ww = bk_world_create(BOKBO_SOURCE_DIR "/scenes", "libero_spatial", 0, err, sizeof err);
+  cr_assert_not_null(ww, "%s", err);
+  bk_render_t* e = bk_render_create_on(ww->m, PX, PX, BK_GL_EGL, 999, err, sizeof err);
+  cr_expect_null(e);
+  cr_expect(strstr(err, "999") || strstr(err, "libEGL"), "%s", err);
+  bk_world_free(ww);
+}

@@ -24,6 +24,7 @@ static const command_t kCommands[] = {
   {"train-predictor", bk_cmd_train, "fit the learned violation predictor on a run's decisions"},
   {"calibrate", bk_cmd_calibrate, "CRC / Mondrian abstention threshold tau from a run's logs"},
   {"report", bk_cmd_report, "statistics, tables and plots for one or more runs"},
+  {"repro", bk_cmd_repro, "the paper's protocol end to end (--quick: minutes, what CI runs)"},
   {"view", bk_cmd_view, "GLFW window: a live episode or the replay of a logged one"},
   {NULL, NULL, NULL},
 };

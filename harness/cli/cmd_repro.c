@@ -1,0 +1,131 @@
+/* bokbo repro: the paper's protocol end to end, by running the other commands */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+typedef struct {
+  int quick;
+  const char* out;
+  char threads[24];
+  const char* inits;       /* init ids per task */
+  const char* seeds;       /* episode seeds */
+  const char* sigmas;
+  const char* temps;
+  const char* splits;
+} repro_t;
+
+static void usage(FILE* f) {
+  fprintf(f,
+          "usage: bokbo repro [--quick] [--out DIR] [--threads N]\n"
+          "\n"
+          "Runs the whole protocol on both suites:\n"
+          "  1. the expert on every task -> expert force thresholds per task;\n"
+          "  2. the simulated VLA (simvla) with K = 8 perturbation candidates, scored by\n"
+          "     disagreement, on a training split -> the learned violation predictor;\n"
+          "  3. simvla under a perturbation sweep (sigma) and a temperature sweep (T), K = 8,\n"
+          "     scored by the predictor, with expert and global thresholds;\n"
+          "  4. CRC / Mondrian calibration and the report (report.md, report.json, plots).\n"
+          "--quick: 3 inits per task, one seed, 3 sigmas, 2 temperatures, 200 splits\n"
+          "(minutes on 2 cores; what CI runs). Default: 50 inits x 5 seeds, 4 sigmas,\n"
+          "3 temperatures, 1000 splits (a cluster job). Output: DIR (default\n"
+          "results/runs/repro or results/runs/repro-quick), report in DIR/report.\n");
+}
+
+// run one bokbo command from a printf-built argument line; 0 on success
+static int step(const char* what, int (*cmd)(int, char**), const char* fmt, ...) {
+  char line[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "bokbo repro: %s: bokbo %s\n", what, line);
+  char* argv[64];
+  int argc = 0;
+  for (char* tok = strtok(line, " "); tok && argc < 63; tok = strtok(NULL, " ")) argv[argc++] = tok;
+  argv[argc] = NULL;
+  int rc = cmd(argc, argv);
+  if (rc) bk_cli_error("repro", "%s failed (exit %d)", what, rc);
+  return rc;
+}
+
+// one suite: expert, thresholds, training run, predictor, sweeps
+static int suite(const repro_t* r, const char* s) {
+  const char* o = r->out;
+  int rc = step("expert", bk_cmd_run,
+                "run --suite %s --policy expert --inits %s --seeds 0 --threads %s --quiet --force --out %s/%s/expert",
+                s, r->inits, r->threads, o, s);
+  if (!rc) rc = step("thresholds", bk_cmd_thresholds, "thresholds --run %s/%s/expert --out %s/%s/thresholds.json",
+                     o, s, o, s);
+  if (!rc) rc = step("training run", bk_cmd_run,
+                     "run --suite %s --policy simvla --sampling perturb:sigma=%s --k 8 --scorer disagreement "
+                     "--inits %s --seeds 100 --threads %s --thresholds %s/%s/thresholds.json "
+                     "--global-threshold 10 --quiet --force --out %s/%s/train",
+                     s, r->sigmas, r->inits, r->threads, o, s, o, s);
+  if (!rc) rc = step("predictor", bk_cmd_train, "train-predictor --run %s/%s/train --fraction 1 --out %s/%s/predictor.json",
+                     o, s, o, s);
+  if (!rc) rc = step("perturbation sweep", bk_cmd_run,
+                     "run --suite %s --policy simvla --sampling perturb:sigma=%s --k 8 --scorer predictor "
+                     "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
+                     "--thresholds %s/%s/thresholds.json --global-threshold 10 --quiet --force --out %s/%s/perturb",
+                     s, r->sigmas, o, s, r->inits, r->seeds, r->threads, o, s, o, s);
+  if (!rc) rc = step("temperature sweep", bk_cmd_run,
+                     "run --suite %s --policy simvla --sampling temperature:T=%s --k 8 --scorer predictor "
+                     "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
+                     "--thresholds %s/%s/thresholds.json --global-threshold 10 --quiet --force --out %s/%s/temperature",
+                     s, r->temps, o, s, r->inits, r->seeds, r->threads, o, s, o, s);
+  return rc;
+}
+
+int bk_cmd_repro(int argc, char** argv) {
+  static const struct option opts[] = {
+    {"quick", no_argument, NULL, 'q'}, {"out", required_argument, NULL, 'o'},
+    {"threads", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+  };
+  repro_t r = {0, NULL, "", "0-49", "0-4", "0.02,0.05,0.1,0.2", "0.5,1.0,1.5", "1000"};
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  snprintf(r.threads, sizeof r.threads, "%d", ncpu > 0 && ncpu < 256 ? (int)ncpu : 1);
+  int c, n;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+      case 'q': r.quick = 1; break;
+      case 'o': r.out = optarg; break;
+      case 'j':
+        if (bk_cli_int(optarg, 1, 256, &n)) {
+          bk_cli_error("repro", "--threads '%s': expected 1-256", optarg);
+          return BK_EXIT_USAGE;
+        }
+        snprintf(r.threads, sizeof r.threads, "%d", n);
+        break;
+      case 'h': usage(stdout); return BK_EXIT_OK;
+      default: usage(stderr); return BK_EXIT_USAGE;
+    }
+  }
+  if (r.quick) {
+    r.inits = "0-2";
+    r.seeds = "0";
+    r.sigmas = "0.02,0.1,0.2";
+    r.temps = "0.5,1.0";
+    r.splits = "200";
+  }
+  if (!r.out) r.out = r.quick ? "results/runs/repro-quick" : "results/runs/repro";
+  const char* suites[2] = {"libero_object", "libero_spatial"};
+  int rc = 0;
+  for (int i = 0; i < 2 && !rc; i++) rc = suite(&r, suites[i]);
+  if (!rc) {
+    rc = step("report", bk_cmd_report,
+              "report %s/libero_object/perturb %s/libero_object/temperature %s/libero_spatial/perturb "
+              "%s/libero_spatial/temperature --expert-runs %s/libero_object/expert,%s/libero_spatial/expert "
+              "--epsilon 0.05,0.1 --splits %s --out %s/report",
+              r.out, r.out, r.out, r.out, r.out, r.out, r.splits, r.out);
+  }
+  if (!rc) fprintf(stderr, "bokbo repro: done -> %s/report/report.md\n", r.out);
+  return rc ? BK_EXIT_FAIL : BK_EXIT_OK;
+}
