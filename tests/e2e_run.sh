@@ -100,5 +100,13 @@ for r in map(json.loads, open(sys.argv[1] + "/episodes.jsonl")):
 PYEOF
 check thresholds_from_missing_run 2 "$BOKBO" thresholds --run "$tmp/nope" --out "$tmp/t2.json"
 
+# videos and frames: one per episode, named by outcome, a frame every N steps
+check frames 0 "$BOKBO" run --suite libero_object --tasks 2 --inits 0 --max-steps 20 --quiet \
+  --out "$tmp/rv" --video "$tmp/frames" --frames --video-every 5
+n=$(ls "$tmp"/frames/libero_object_task2_init0_seed0_*/frame_*.png 2>/dev/null | wc -l)
+[ "$n" -eq 5 ] && ok frames_every_5_steps || bad "frames_every_5_steps ($n frames)"
+[ -z "$(ls -A "$tmp/frames" | grep partial)" ] && ok no_partial_left || bad no_partial_left
+check video_camera_unknown 2 "$BOKBO" run --suite libero_object --out "$tmp/rv2" --video "$tmp/v" --video-camera top
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "run/jsonl.h"
+#include "render/render.h"
+#include "render/video.h"
 #include "run/runner.h"
 
 typedef struct {
@@ -60,6 +62,12 @@ static void usage(FILE* f) {
           "  --global-threshold N    one force threshold in newtons for every task and class\n"
           "  --shift x:M | y:M       shift sampled object positions (suite becomes S_xM)\n"
           "  --force-trace           also write DIR/force_trace.csv, every physics step\n"
+          "  --video VDIR            one MP4 per episode (20 fps, overlay), named by suite, task,\n"
+          "                          init, seed and outcome\n"
+          "  --video-camera C        agentview (default), robot0_eye_in_hand, free\n"
+          "  --video-every N         a frame every N control steps (default 1)\n"
+          "  --frames                PNG frames in a folder per episode instead of MP4\n"
+          "  --gl osmesa|egl         rendering backend for videos and image policies (default osmesa)\n"
           "  --resume                continue a run directory, skipping recorded episodes\n"
           "  --force                 replace an existing run directory's records\n"
           "  --quiet                 no progress output\n"
@@ -96,6 +104,9 @@ static const struct option kOpts[] = {
   {"sampling", required_argument, NULL, 'M'},  {"k", required_argument, NULL, 'K'},
   {"scorer", required_argument, NULL, 'R'},    {"predictor", required_argument, NULL, 'D'},
   {"reference", required_argument, NULL, 'E'}, {"run-seed", required_argument, NULL, 'N'},
+  {"video", required_argument, NULL, 'V'},     {"video-camera", required_argument, NULL, 'A'},
+  {"video-every", required_argument, NULL, 'Y'}, {"frames", no_argument, NULL, 'G'},
+  {"gl", required_argument, NULL, 'L'},
   {NULL, 0, NULL, 0},
 };
 
@@ -135,6 +146,19 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
       return -1;
     case 'F': r->force_trace = 1; return 0;
     case 'M': o->sampling_text = optarg; return 0;
+    case 'V': r->video_dir = optarg; return 0;
+    case 'A': r->video_camera = optarg; return 0;
+    case 'Y': return opt_int("video-every", 1, 1000, &r->video_every);
+    case 'G': r->frames = 1; return 0;
+    case 'L': {
+      bk_gl_t gl;
+      if (bk_gl_parse(optarg, &gl, err, sizeof err)) {
+        bk_cli_error("run", "--gl %s", err);
+        return -1;
+      }
+      r->gl = (int)gl;
+      return 0;
+    }
     case 'K': o->have_k = 1; return opt_int("k", 1, BK_MAX_K, &r->ep.k);
     case 'R':
       if ((int)(r->ep.scorer = bk_score_parse(optarg)) >= 0) return 0;
@@ -190,6 +214,31 @@ static int sampling_options(run_opts_t* o) {
   return 0;
 }
 
+// --video / --frames: the folder must be creatable, the encoder present, the camera known
+static int video_options(run_opts_t* o) {
+  bk_run_cfg_t* r = &o->run;
+  if (!r->video_dir) {
+    if (r->frames || r->video_camera) bk_cli_error("run", "--frames and --video-camera need --video DIR");
+    return (r->frames || r->video_camera) ? -1 : 0;
+  }
+  if (!r->frames && !bk_video_available()) {
+    bk_cli_error("run", "--video: built without FFmpeg (install libavcodec-dev libavformat-dev); use --frames");
+    return -1;
+  }
+  const char* cams[] = {"agentview", "robot0_eye_in_hand", "free"};
+  int ok = !r->video_camera;
+  for (int i = 0; i < 3 && !ok; i++) ok = strcmp(r->video_camera, cams[i]) == 0;
+  if (!ok) {
+    bk_cli_error("run", "unknown --video-camera '%s' (valid: agentview, robot0_eye_in_hand, free)", r->video_camera);
+    return -1;
+  }
+  if (mkdir(r->video_dir, 0755) != 0 && errno != EEXIST) {
+    bk_cli_error("run", "--video %s: %s", r->video_dir, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
 // defaults that depend on the suite, and checks across options
 static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
   bk_run_cfg_t* r = &o->run;
@@ -210,6 +259,7 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
     return -1;
   }
   if (sampling_options(o)) return -1;
+  if (video_options(o)) return -1;
   if (r->resume && o->force) {
     bk_cli_error("run", "--resume and --force exclude each other");
     return -1;

@@ -7,6 +7,7 @@
 
 #include "control/step.h"
 #include "core/err.h"
+#include "render/render.h"
 #include "run/guard.h"
 #include "sim/predicate.h"
 
@@ -45,6 +46,9 @@ void bk_episode_ctx_free(bk_episode_ctx_t* ctx) {
   free(ctx->greedy);
   free(ctx->logp);
   if (ctx->ref_self) ctx->ref->destroy(ctx->ref_self);
+  bk_render_free(ctx->render);
+  free(ctx->image);
+  free(ctx->wrist);
   free(ctx);
 }
 
@@ -181,11 +185,39 @@ static void reference_error(bk_episode_ctx_t* ctx, const bk_obs_t* obs, bk_rng_t
   if (dec->has_err) bk_score_group_error(ctx->actions + (size_t)dec->chosen * n, ref, dec->err);
 }
 
+// LIBERO-style observation images for policies that want them (renderer made lazily,
+// in this worker's thread)
+static int images(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_obs_t* obs,
+                  bk_episode_t* ep) {
+  char err[256];
+  size_t n = (size_t)BK_OBS_POLICY_SIZE * BK_OBS_POLICY_SIZE * 3;
+  if (!ctx->render) {
+    ctx->render = bk_render_create(ctx->w->m, BK_OBS_RENDER_SIZE, BK_OBS_RENDER_SIZE,
+                                   (bk_gl_t)cfg->gl, err, sizeof err);
+    ctx->image = malloc(n);
+    ctx->wrist = malloc(n);
+    if (!ctx->render || !ctx->image || !ctx->wrist) {
+      snprintf(ep->error, sizeof ep->error, "images: %.200s", err);
+      return BK_EGL;
+    }
+  }
+  if (bk_render_obs_pair(ctx->render, ctx->w->m, ctx->d, BK_OBS_POLICY_SIZE, ctx->image,
+                         ctx->wrist, err, sizeof err)) {
+    snprintf(ep->error, sizeof ep->error, "images: %.200s", err);
+    return BK_EGL;
+  }
+  obs->image = ctx->image;
+  obs->wrist_image = ctx->wrist;
+  obs->image_size = BK_OBS_POLICY_SIZE;
+  return 0;
+}
+
 // ask the policy for this decision's candidates, score them, choose one
 static int decide(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_policy_ops_t* ops,
                   void* self, uint64_t eseed, bk_decision_t* dec, bk_episode_t* ep) {
   bk_obs_t obs = {ctx->w, ctx->d, {0}, ctx->w->ref.prompt, NULL, NULL, 0, ep->steps};
   bk_policy_state(ctx->w, ctx->d, obs.state);
+  if ((ops->flags & BK_POLICY_IMAGES) && images(ctx, cfg, &obs, ep)) return BK_EGL;
   bk_rng_t rng;
   uint64_t key[2] = {eseed, (uint64_t)ep->ndecision};
   bk_rng_seed(&rng, key, 2);
@@ -215,6 +247,7 @@ static int execute(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const dou
     ep->steps++;
     dec->chunk++;
     for (int k = 0; k < BK_NFORCE; k++) dec->peak[k] = fmax(dec->peak[k], r[k]);
+    if (cfg->on_step) cfg->on_step(cfg->on_step_arg, ctx, ep, dec);
     int done = bk_pred_goal(w, ctx->d, err, sizeof err);
     if (done < 0) {
       snprintf(ep->error, sizeof ep->error, "goal: %.200s", err);
@@ -229,6 +262,7 @@ static int execute(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const dou
 static void rollout(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_policy_ops_t* ops,
                     void* self, int init, int seed, bk_episode_t* ep) {
   if (reset(ctx, cfg, ops, self, init, seed, ep)) return;
+  if (cfg->on_step) cfg->on_step(cfg->on_step_arg, ctx, ep, NULL);
   uint64_t eseed = bk_episode_seed(ctx->w, cfg->run_seed, init, seed);
   int n = cfg->chunk * BK_ACTION_DIM;
   while (ep->steps < cfg->max_steps && !ep->success) {

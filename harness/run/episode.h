@@ -21,6 +21,10 @@
 
 #define BK_SETTLE_STEPS 10
 
+typedef struct bk_decision bk_decision_t;
+struct bk_episode_ctx;
+struct bk_episode;
+
 typedef struct {
   int max_steps;               /* control steps (LIBERO: object 280, spatial 220) */
   int chunk;                   /* H: actions per chunk asked for */
@@ -34,12 +38,17 @@ typedef struct {
   const struct bk_predictor* predictor; /* the learned violation predictor, or NULL */
   const bk_policy_ops_t* ref;  /* reference policy for per-group action error, or NULL */
   uint64_t run_seed;           /* mixed into every episode seed */
+  /* optional: called after the reset and after every control step (videos, frames) */
+  void (*on_step)(void* arg, const struct bk_episode_ctx* ctx, const struct bk_episode* ep,
+                  const bk_decision_t* dec);
+  void* on_step_arg;
+  int gl;                      /* bk_gl_t for policy images (0: OSMesa) */
 } bk_episode_cfg_t;
 
 #define BK_MAX_K 64
 
 
-typedef struct {
+struct bk_decision {
   int t;                       /* control step at which the decision started */
   int chunk;                   /* actions executed */
   double peak[BK_NFORCE];      /* largest per-step reading over the executed steps */
@@ -54,9 +63,9 @@ typedef struct {
   int has_err;                 /* 1 when a reference action was available */
   double err[BK_NGROUP];       /* chosen first action vs reference, per group */
   double feat[BK_NFEATURE];    /* features of the chosen candidate (predictor training) */
-} bk_decision_t;
+};
 
-typedef struct {
+typedef struct bk_episode {
   int task, init, seed;
   int success;
   int steps;                   /* control steps executed (settle excluded) */
@@ -70,7 +79,7 @@ typedef struct {
 } bk_episode_t;
 
 /* per-worker resources for one world: simulation data, controller, buffers */
-typedef struct {
+typedef struct bk_episode_ctx {
   const bk_world_t* w;
   mjData* d;
   bk_osc_t* osc;
@@ -81,6 +90,9 @@ typedef struct {
   double* logp;                /* k */
   const bk_policy_ops_t* ref;  /* reference policy (cfg->ref), or NULL */
   void* ref_self;              /* its instance */
+  struct bk_render* render;    /* policy images (created on first use, this thread) */
+  unsigned char* image;        /* agentview, 224 x 224 x 3 */
+  unsigned char* wrist;        /* robot0_eye_in_hand, 224 x 224 x 3 */
 } bk_episode_ctx_t;
 
 /* Allocates what one worker needs to run episodes of w (and a reference policy

@@ -17,6 +17,7 @@
 #include "run/jsonl.h"
 #include "run/progress.h"
 #include "run/record.h"
+#include "run/recorder.h"
 
 typedef struct {
   int task, init, seed, vi;    /* vi: index of the sampling value */
@@ -48,6 +49,7 @@ typedef struct {
   bk_episode_t ep;
   bk_sb_t line, trace;
   double value;                /* sampling value of the episode in hand */
+  bk_recorder_t* rec;          /* videos or frames, or NULL */
 } worker_t;
 
 // write all of buf at the end of fd; on a short write, cut the file back
@@ -142,7 +144,20 @@ static void* worker_main(void* arg) {
     ecfg.sampling.value = wk->value;
     ecfg.shift = c->shift.axis >= 0 ? &c->shift : NULL;
     ecfg.thr_expert = (c->thr && c->thr->have[j->task]) ? c->thr->thr[j->task] : NULL;
+    ecfg.gl = c->gl;
+    if (wk->rec) {
+      ecfg.on_step = bk_recorder_step;
+      ecfg.on_step_arg = wk->rec;
+    }
     bk_episode_run(ctx, &ecfg, c->policy, wk->policy, j->init, j->seed, &wk->ep);
+    if (wk->rec) {
+      char err[300];
+      if (bk_recorder_finish(wk->rec, r->suite_name, wk->value, c->nvalues > 0, &wk->ep, err, sizeof err)) {
+        pthread_mutex_lock(&r->lock);
+        fprintf(stderr, "bokbo run: task %d init %d seed %d: %s\n", j->task, j->init, j->seed, err);
+        pthread_mutex_unlock(&r->lock);
+      }
+    }
     finish_episode(wk);
   }
   return NULL;
@@ -283,6 +298,10 @@ static int run_workers(run_t* r, char* err, int err_sz) {
     wk[i].policy = c->policy->create(c->policy_opts, err, err_sz);
     if (!wk[i].policy) rc = BK_EINVAL;
     if (!rc) rc = bk_episode_alloc(&wk[i].ep, c->ep.max_steps, c->force_trace);
+    if (!rc && c->video_dir) {
+      wk[i].rec = bk_recorder_create(c->video_dir, c->video_camera, c->video_every, c->frames, c->gl, i);
+      if (!wk[i].rec) rc = BK_ENOMEM;
+    }
   }
   for (int i = 0; !rc && i < n; i++, started++) {
     if (pthread_create(&th[i], NULL, worker_main, &wk[i])) rc = BK_ENOMEM;
@@ -291,6 +310,7 @@ static int run_workers(run_t* r, char* err, int err_sz) {
   for (int i = 0; wk && i < n; i++) {
     if (wk[i].policy) c->policy->destroy(wk[i].policy);
     bk_episode_ctx_free(wk[i].ctx);
+    bk_recorder_free(wk[i].rec);
     bk_episode_release(&wk[i].ep);
     bk_sb_free(&wk[i].line);
     bk_sb_free(&wk[i].trace);

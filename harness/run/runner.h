@@ -33,6 +33,11 @@ typedef struct {
   int force_trace;             /* also write force_trace.csv (per physics step) */
   int progress;                /* 1: terminal bar, 0: plain lines, -1: silent */
   const char* config_json;     /* the command's configuration, stored in run.json */
+  const char* video_dir;       /* one MP4 (or PNG frame folder) per episode, or NULL */
+  const char* video_camera;    /* camera of the videos (default agentview) */
+  int video_every;             /* a frame every N control steps (default 1) */
+  int frames;                  /* PNG frames instead of MP4 */
+  int gl;                      /* bk_gl_t of every renderer (0: OSMesa) */
 } bk_run_cfg_t;
 
 typedef struct {
