@@ -4,9 +4,11 @@
 #include "policies/policy.h"
 
 extern const bk_policy_ops_t bk_expert_policy;
+extern const bk_policy_ops_t bk_simvla_policy;
 
 const bk_policy_ops_t* const bk_policies[] = {
   &bk_expert_policy,
+  &bk_simvla_policy,
   NULL,
 };
 

@@ -122,9 +122,8 @@ int bk_cmd_repro(int argc, char** argv) {
   if (!rc) {
     rc = step("report", bk_cmd_report,
               "report %s/libero_object/perturb %s/libero_object/temperature %s/libero_spatial/perturb "
-              "%s/libero_spatial/temperature --expert-runs %s/libero_object/expert,%s/libero_spatial/expert "
-              "--epsilon 0.05,0.1 --splits %s --out %s/report",
-              r.out, r.out, r.out, r.out, r.out, r.out, r.splits, r.out);
+              "%s/libero_spatial/temperature --epsilon 0.05,0.1 --splits %s --out %s/report",
+              r.out, r.out, r.out, r.out, r.splits, r.out);
   }
   if (!rc) fprintf(stderr, "bokbo repro: done -> %s/report/report.md\n", r.out);
   return rc ? BK_EXIT_FAIL : BK_EXIT_OK;

@@ -1,0 +1,261 @@
+/* simvla: a stochastic stand-in for a learned VLA policy, built on the scripted expert.
+ *
+ * Failure modes of real VLAs, all seeded per episode:
+ *  - perception offset: the target object is seen displaced by N(0, offset^2) in x-y and
+ *    N(0, (offset/2)^2) in z while the hand is not touching it, so some grasps press into
+ *    the support or miss;
+ *  - wrong object: with probability `distractor` the policy goes for another object of the
+ *    scene (it sees the target where a distractor is);
+ *  - a 256-bin categorical distribution per action dimension around the intended action,
+ *    p(b) ~ exp(-(c_b - a)^2 / (2 spread^2)), c_b the bin centres in [-1, 1]: greedy
+ *    decoding takes the most likely bin, temperature T samples p^(1/T), and the
+ *    log-probability of any chunk (e.g. a perturbed candidate) is the mean over its
+ *    numbers of log p(bin) at T = 1, the policy-internal confidence.
+ * Options: "offset=0.012,distractor=0.1,spread=0.1". */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control/osc.h"
+#include "core/err.h"
+#include "core/rng.h"
+#include "policies/policy.h"
+#include "sim/forces.h"
+
+#define NBIN 256
+
+extern const bk_policy_ops_t bk_expert_policy;
+
+typedef struct {
+  double offset_scale, distractor_p, spread;
+  const bk_world_t* w;
+  mjData* view;                /* what the policy believes: a displaced copy of the state */
+  void* expert;
+  int target, decoy;           /* entity indices (decoy -1: none) */
+  double offset[3];
+  double* intended;            /* the expert's chunk for the current state */
+  int cap, cached_step;
+  double cached_time;
+} simvla_t;
+
+// "key=value,..." into the settings
+static int options(simvla_t* x, const char* text, char* err, int err_sz) {
+  x->offset_scale = 0.012;
+  x->distractor_p = 0.1;
+  x->spread = 0.1;
+  for (const char* p = text; p && *p;) {
+    char key[32];
+    double v;
+    int n = 0;
+    if (sscanf(p, "%31[a-z]=%lf%n", key, &v, &n) != 2 || v < 0 || !isfinite(v)) goto bad;
+    if (!strcmp(key, "offset")) x->offset_scale = v;
+    else if (!strcmp(key, "distractor") && v <= 1) x->distractor_p = v;
+    else if (!strcmp(key, "spread") && v > 0) x->spread = v;
+    else goto bad;
+    p += n;
+    if (*p == ',') p++;
+    else if (*p) goto bad;
+  }
+  return 0;
+
+bad:
+  return bk_fail(err, err_sz, BK_EINVAL,
+                 "simvla options '%s': expected offset=M,distractor=P,spread=S (non-negative)", text);
+}
+
+static void* create(const char* opts, char* err, int err_sz) {
+  simvla_t* x = calloc(1, sizeof *x);
+  if (!x) return NULL;
+  x->target = x->decoy = -1;
+  if (options(x, opts, err, err_sz) || !(x->expert = bk_expert_policy.create(NULL, err, err_sz))) {
+    free(x);
+    return NULL;
+  }
+  return x;
+}
+
+static void destroy(void* self) {
+  simvla_t* x = self;
+  if (!x) return;
+  bk_expert_policy.destroy(x->expert);
+  mj_deleteData(x->view);
+  free(x->intended);
+  free(x);
+}
+
+// the goal's object and its destination (not a decoy candidate)
+static void goal_entities(const bk_world_t* w, int* target, int* dest) {
+  *target = *dest = -1;
+  for (int i = 0; i < w->task.ngoal; i++) {
+    if (w->task.goal[i].op != BK_EXPR_ATOM) continue;
+    *target = bk_world_entity(w, w->task.goal[i].atom.arg[0]);
+    *dest = bk_world_entity(w, w->task.goal[i].atom.arg[1]);
+    if (*dest < 0) {  // a site region: its owner ("basket_1_contain_region" -> basket_1)
+      for (int e = 0; e < w->nent; e++) {
+        size_t n = strlen(w->ent[e].name);
+        if (!strncmp(w->task.goal[i].atom.arg[1], w->ent[e].name, n)) *dest = e;
+      }
+    }
+    return;
+  }
+}
+
+static int reset(void* self, const bk_world_t* w, const mjData* d, uint64_t seed) {
+  simvla_t* x = self;
+  if (x->w != w) {
+    mj_deleteData(x->view);
+    x->view = mj_makeData(w->m);
+    x->w = w;
+    if (!x->view) return BK_ENOMEM;
+  }
+  // this episode's perception offset and choice of object
+  bk_rng_t rng;
+  uint64_t key[2] = {seed, bk_rng_hash("simvla")};
+  bk_rng_seed(&rng, key, 2);
+  x->offset[0] = x->offset_scale * bk_rng_normal(&rng);
+  x->offset[1] = x->offset_scale * bk_rng_normal(&rng);
+  x->offset[2] = 0.5 * x->offset_scale * bk_rng_normal(&rng);
+  int dest;
+  goal_entities(w, &x->target, &dest);
+  x->decoy = -1;
+  if (bk_rng_uniform(&rng) < x->distractor_p) {
+    int cand[BK_WORLD_MAX_ENT], n = 0;
+    for (int e = 0; e < w->nent; e++) {
+      if (e != x->target && e != dest && !w->ent[e].fixture) cand[n++] = e;
+    }
+    if (n) x->decoy = cand[(int)(bk_rng_uniform(&rng) * n)];
+  }
+  x->cached_step = -1;
+  return bk_expert_policy.reset(x->expert, w, d, seed);
+}
+
+// 1 when any robot geom touches the target in d
+static int holding(const simvla_t* x, const mjData* d) {
+  const bk_world_t* w = x->w;
+  for (int i = 0; i < d->ncon; i++) {
+    int g1 = d->contact[i].geom1, g2 = d->contact[i].geom2;
+    int b = w->geom_class[g1] == BK_CLASS_ROBOT ? g2 : (w->geom_class[g2] == BK_CLASS_ROBOT ? g1 : -1);
+    if (b >= 0 && w->m->geom_bodyid[b] == w->ent[x->target].body) return 1;
+  }
+  return 0;
+}
+
+// the believed state: the target displaced, or seen where the decoy is
+static void believe(simvla_t* x, const mjData* d) {
+  const bk_world_t* w = x->w;
+  mj_copyData(x->view, w->m, d);
+  if (x->target < 0 || holding(x, d)) return;
+  mjtNum* t = x->view->qpos + w->ent[x->target].qposadr;
+  if (x->decoy >= 0) {
+    mjtNum* o = x->view->qpos + w->ent[x->decoy].qposadr;
+    for (int i = 0; i < 2; i++) {
+      mjtNum tmp = t[i];
+      t[i] = o[i];
+      o[i] = tmp;
+    }
+  }
+  for (int i = 0; i < 3; i++) t[i] += x->offset[i];
+}
+
+// the expert's chunk in the believed state (cached per decision)
+static int intend(simvla_t* x, const bk_obs_t* obs, int h) {
+  if (x->cached_step == obs->step && x->cached_time == obs->d->time && x->cap >= h) return 0;
+  if (x->cap < h) {
+    free(x->intended);
+    x->intended = malloc(sizeof(double) * h * BK_ACTION_DIM);
+    x->cap = x->intended ? h : 0;
+    if (!x->intended) return BK_ENOMEM;
+  }
+  believe(x, obs->d);
+  bk_obs_t seen = *obs;
+  seen.d = x->view;
+  bk_query_t q = {1, h, 0.0, NULL};
+  bk_chunk_t out = {x->intended, NULL};
+  int rc = bk_expert_policy.act(x->expert, &seen, &q, &out);
+  if (!rc) {
+    x->cached_step = obs->step;
+    x->cached_time = obs->d->time;
+  }
+  return rc;
+}
+
+static double centre(int b) { return -1.0 + (2.0 * b + 1.0) / NBIN; }
+
+static int bin_of(double v) {
+  int b = (int)floor((v + 1.0) * 0.5 * NBIN);
+  return b < 0 ? 0 : (b >= NBIN ? NBIN - 1 : b);
+}
+
+// log p(b) at temperature 1 for every bin, around intended value a
+static void log_probs(double a, double spread, double* lp) {
+  double mx = -INFINITY, z = 0;
+  for (int b = 0; b < NBIN; b++) {
+    double dlt = centre(b) - a;
+    lp[b] = -dlt * dlt / (2 * spread * spread);
+    if (lp[b] > mx) mx = lp[b];
+  }
+  for (int b = 0; b < NBIN; b++) z += exp(lp[b] - mx);
+  for (int b = 0; b < NBIN; b++) lp[b] -= mx + log(z);
+}
+
+// one number: greedy bin, or a draw from p^(1/T); returns its log p at T = 1
+static double decode(double a, double spread, double temp, bk_rng_t* rng, double* out) {
+  double lp[NBIN];
+  log_probs(a, spread, lp);
+  int pick = 0;
+  if (temp <= 0) {
+    for (int b = 1; b < NBIN; b++) if (lp[b] > lp[pick]) pick = b;
+  } else {
+    double mx = -INFINITY, z = 0, u;
+    for (int b = 0; b < NBIN; b++) if (lp[b] / temp > mx) mx = lp[b] / temp;
+    for (int b = 0; b < NBIN; b++) z += exp(lp[b] / temp - mx);
+    u = bk_rng_uniform(rng) * z;
+    for (pick = 0; pick < NBIN - 1; pick++) {
+      u -= exp(lp[pick] / temp - mx);
+      if (u <= 0) break;
+    }
+  }
+  *out = centre(pick);
+  return lp[pick];
+}
+
+static int act(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t* out) {
+  simvla_t* x = self;
+  int rc = intend(x, obs, q->h), n = q->h * BK_ACTION_DIM;
+  if (rc) return rc;
+  for (int c = 0; c < q->k; c++) {
+    // each candidate its own stream, drawn in order from the decision's generator
+    bk_rng_t rng;
+    uint64_t key[1] = {q->rng ? bk_rng_next(q->rng) : (uint64_t)c};
+    bk_rng_seed(&rng, key, 1);
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += decode(x->intended[i], x->spread, q->temperature, &rng, &out->actions[(size_t)c * n + i]);
+    }
+    if (out->logp) out->logp[c] = sum / n;
+  }
+  return 0;
+}
+
+static double logprob(void* self, const bk_obs_t* obs, const double* chunk, int h) {
+  simvla_t* x = self;
+  if (intend(x, obs, h)) return NAN;
+  double sum = 0, lp[NBIN];
+  for (int i = 0; i < h * BK_ACTION_DIM; i++) {
+    log_probs(x->intended[i], x->spread, lp);
+    sum += lp[bin_of(chunk[i])];
+  }
+  return sum / (h * BK_ACTION_DIM);
+}
+
+const bk_policy_ops_t bk_simvla_policy = {
+  .name = "simvla",
+  .help = "simulated VLA: expert + perception offset, wrong-object choice, 256-bin action tokens",
+  .flags = BK_POLICY_PRIVILEGED | BK_POLICY_DISTRIBUTION,
+  .create = create,
+  .reset = reset,
+  .act = act,
+  .destroy = destroy,
+  .logprob = logprob,
+};
