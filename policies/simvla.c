@@ -21,9 +21,9 @@
 #include "core/err.h"
 #include "core/rng.h"
 #include "policies/policy.h"
+#include "policies/tokens.h"
 #include "sim/forces.h"
 
-#define NBIN 256
 
 extern const bk_policy_ops_t bk_expert_policy;
 
@@ -180,46 +180,6 @@ static int intend(simvla_t* x, const bk_obs_t* obs, int h) {
   return rc;
 }
 
-static double centre(int b) { return -1.0 + (2.0 * b + 1.0) / NBIN; }
-
-static int bin_of(double v) {
-  int b = (int)floor((v + 1.0) * 0.5 * NBIN);
-  return b < 0 ? 0 : (b >= NBIN ? NBIN - 1 : b);
-}
-
-// log p(b) at temperature 1 for every bin, around intended value a
-static void log_probs(double a, double spread, double* lp) {
-  double mx = -INFINITY, z = 0;
-  for (int b = 0; b < NBIN; b++) {
-    double dlt = centre(b) - a;
-    lp[b] = -dlt * dlt / (2 * spread * spread);
-    if (lp[b] > mx) mx = lp[b];
-  }
-  for (int b = 0; b < NBIN; b++) z += exp(lp[b] - mx);
-  for (int b = 0; b < NBIN; b++) lp[b] -= mx + log(z);
-}
-
-// one number: greedy bin, or a draw from p^(1/T); returns its log p at T = 1
-static double decode(double a, double spread, double temp, bk_rng_t* rng, double* out) {
-  double lp[NBIN];
-  log_probs(a, spread, lp);
-  int pick = 0;
-  if (temp <= 0) {
-    for (int b = 1; b < NBIN; b++) if (lp[b] > lp[pick]) pick = b;
-  } else {
-    double mx = -INFINITY, z = 0, u;
-    for (int b = 0; b < NBIN; b++) if (lp[b] / temp > mx) mx = lp[b] / temp;
-    for (int b = 0; b < NBIN; b++) z += exp(lp[b] / temp - mx);
-    u = bk_rng_uniform(rng) * z;
-    for (pick = 0; pick < NBIN - 1; pick++) {
-      u -= exp(lp[pick] / temp - mx);
-      if (u <= 0) break;
-    }
-  }
-  *out = centre(pick);
-  return lp[pick];
-}
-
 static int act(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t* out) {
   simvla_t* x = self;
   int rc = intend(x, obs, q->h), n = q->h * BK_ACTION_DIM;
@@ -231,7 +191,8 @@ static int act(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t*
     bk_rng_seed(&rng, key, 1);
     double sum = 0;
     for (int i = 0; i < n; i++) {
-      sum += decode(x->intended[i], x->spread, q->temperature, &rng, &out->actions[(size_t)c * n + i]);
+      sum += bk_tokens_decode(x->intended[i], x->spread, q->temperature, &rng,
+                              &out->actions[(size_t)c * n + i]);
     }
     if (out->logp) out->logp[c] = sum / n;
   }
@@ -241,10 +202,10 @@ static int act(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t*
 static double logprob(void* self, const bk_obs_t* obs, const double* chunk, int h) {
   simvla_t* x = self;
   if (intend(x, obs, h)) return NAN;
-  double sum = 0, lp[NBIN];
+  double sum = 0, lp[BK_NBIN];
   for (int i = 0; i < h * BK_ACTION_DIM; i++) {
-    log_probs(x->intended[i], x->spread, lp);
-    sum += lp[bin_of(chunk[i])];
+    bk_tokens_logprobs(x->intended[i], x->spread, lp);
+    sum += lp[bk_tokens_bin(chunk[i])];
   }
   return sum / (h * BK_ACTION_DIM);
 }

@@ -1,0 +1,22 @@
+/* bk_tokens: a 256-bin categorical distribution over one action number in [-1, 1],
+ * centred on an intended value:  log p(b) = -(c_b - a)^2 / (2 spread^2) - log Z,
+ * c_b = -1 + (2b + 1)/256. Greedy decoding takes the most likely bin; temperature T
+ * samples p^(1/T) (normalised). */
+#ifndef BK_POLICY_TOKENS_H
+#define BK_POLICY_TOKENS_H
+
+#include "core/rng.h"
+
+#define BK_NBIN 256
+
+double bk_tokens_centre(int b);
+int bk_tokens_bin(double v);
+
+/* log p(b) at temperature 1 for every bin into lp[BK_NBIN]. */
+void bk_tokens_logprobs(double a, double spread, double* lp);
+
+/* Decodes one number: greedy when temp <= 0, else a draw from p^(1/T) with rng.
+ * Writes the bin centre into *out and returns its log p at T = 1. */
+double bk_tokens_decode(double a, double spread, double temp, bk_rng_t* rng, double* out);
+
+#endif

@@ -1,0 +1,87 @@
+/* simvla's action tokens: a proper distribution, greedy as T -> 0, sampling at T = 1 */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "policies/tokens.h"
+
+Test(tokens, log_probabilities_sum_to_one) {
+  const double as[3] = {0.0, 0.7, -0.98};
+  for (int i = 0; i < 3; i++) {
+    double lp[BK_NBIN], s = 0;
+    bk_tokens_logprobs(as[i], 0.1, lp);
+    for (int b = 0; b < BK_NBIN; b++) s += exp(lp[b]);
+    cr_expect_float_eq(s, 1.0, 1e-12, "a = %g: sum %g", as[i], s);
+  }
+}
+
+Test(tokens, bins_cover_the_unit_range) {
+  cr_expect_eq(bk_tokens_bin(-1.0), 0);
+  cr_expect_eq(bk_tokens_bin(1.0), BK_NBIN - 1);
+  cr_expect_eq(bk_tokens_bin(bk_tokens_centre(77)), 77);
+  cr_expect_float_eq(bk_tokens_centre(0), -1.0 + 1.0 / BK_NBIN, 1e-15);
+}
+
+Test(tokens, temperature_towards_zero_is_greedy) {
+  bk_rng_t rng;
+  uint64_t key[1] = {3};
+  bk_rng_seed(&rng, key, 1);
+  double g, x;
+  bk_tokens_decode(0.3137, 0.1, 0.0, &rng, &g);
+  cr_expect_float_eq(g, bk_tokens_centre(bk_tokens_bin(0.3137)), 1e-15, "greedy = nearest bin");
+  for (int i = 0; i < 200; i++) {
+    bk_tokens_decode(0.3137, 0.1, 1e-4, &rng, &x);
+    cr_assert_eq(x, g, "T = 1e-4 drew %g, greedy %g", x, g);
+  }
+}
+
+Test(tokens, temperature_one_reproduces_the_bin_distribution) {
+  enum { N = 20000 };
+  static int count[BK_NBIN];
+  double a = -0.2, spread = 0.1, lp[BK_NBIN], x;
+  bk_tokens_logprobs(a, spread, lp);
+  bk_rng_t rng;
+  uint64_t key[1] = {11};
+  bk_rng_seed(&rng, key, 1);
+  for (int i = 0; i < N; i++) {
+    bk_tokens_decode(a, spread, 1.0, &rng, &x);
+    count[bk_tokens_bin(x)]++;
+  }
+  // chi-square over bins with expected count >= 5, the rest pooled into one cell
+  double chi = 0, rest_obs = 0, rest_exp = 0;
+  int cells = 0;
+  for (int b = 0; b < BK_NBIN; b++) {
+    double e = N * exp(lp[b]);
+    if (e >= 5) {
+      chi += (count[b] - e) * (count[b] - e) / e;
+      cells++;
+    } else {
+      rest_obs += count[b];
+      rest_exp += e;
+    }
+  }
+  if (rest_exp > 0) {
+    chi += (rest_obs - rest_exp) * (rest_obs - rest_exp) / rest_exp;
+    cells++;
+  }
+  // df = cells - 1 (~80); the 0.999 quantile of chi-square(df) is below df + 4.5 sqrt(2 df)
+  double df = cells - 1;
+  cr_expect_lt(chi, df + 4.5 * sqrt(2 * df), "chi2 %g with %g degrees of freedom", chi, df);
+  cr_expect_gt(cells, 50);
+}
+
+Test(tokens, higher_temperature_spreads_the_draws) {
+  bk_rng_t rng;
+  uint64_t key[1] = {12};
+  bk_rng_seed(&rng, key, 1);
+  double var[2] = {0, 0}, x;
+  const double temps[2] = {0.5, 2.0};
+  for (int t = 0; t < 2; t++) {
+    for (int i = 0; i < 5000; i++) {
+      bk_tokens_decode(0.0, 0.1, temps[t], &rng, &x);
+      var[t] += x * x / 5000;
+    }
+  }
+  // p^(1/T) of a Gaussian has variance T spread^2
+  cr_expect_float_eq(var[0], 0.5 * 0.01, 0.1 * 0.005);
+  cr_expect_float_eq(var[1], 2.0 * 0.01, 0.1 * 0.02);
+}
