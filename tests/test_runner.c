@@ -192,13 +192,18 @@ Test(thresholds, per_task_quantile_times_margin_from_records) {
       "{\"suite\":\"libero_object\",\"task\":2,\"policy\":\"expert\",\"decisions\":[{\"step_force\":[[3,30,0]]},{\"step_force\":[[4,40,1],[5,50,1]]}]}\n"
       "{\"suite\":\"libero_object\",\"task\":5,\"policy\":\"expert\",\"decisions\":[{\"step_force\":[[7,8,9]]}]}\n");
   bk_thr_t t;
-  cr_assert_eq(bk_thr_from_run(dir, 0.5, 2.0, &t, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(bk_thr_from_run(dir, 0.5, 2.0, 0.0, &t, err, sizeof err), 0, "%s", err);
   cr_expect(t.have[2] && t.have[5] && !t.have[0]);
   cr_expect_eq(t.nsteps[2], 5);
   cr_expect_float_eq(t.thr[2][0], 2.0 * 3.0, 1e-12);
   cr_expect_float_eq(t.thr[2][1], 2.0 * 30.0, 1e-12);
   cr_expect_float_eq(t.thr[2][2], 0.0, 1e-12);
   cr_expect_float_eq(t.thr[5][2], 18.0, 1e-12);
+  // a floor lifts the classes the expert barely loads, and only those
+  bk_thr_t f;
+  cr_assert_eq(bk_thr_from_run(dir, 0.5, 2.0, 1.5, &f, err, sizeof err), 0, "%s", err);
+  cr_expect_float_eq(f.thr[2][2], 1.5, 1e-12);
+  cr_expect_float_eq(f.thr[2][0], 6.0, 1e-12);
   // save and load give the same numbers
   snprintf(out, sizeof out, "%s/thr.json", dir);
   cr_assert_eq(bk_thr_save(&t, out, err, sizeof err), 0, "%s", err);
@@ -215,9 +220,9 @@ Test(thresholds, only_expert_runs_and_well_formed_records) {
   snprintf(path, sizeof path, "%s/episodes.jsonl", dir);
   bk_thr_t t;
   put(path, "{\"suite\":\"libero_object\",\"task\":2,\"policy\":\"simvla\",\"decisions\":[]}\n");
-  cr_expect_neq(bk_thr_from_run(dir, 0.99, 1.0, &t, err, sizeof err), 0);
+  cr_expect_neq(bk_thr_from_run(dir, 0.99, 1.0, 0.0, &t, err, sizeof err), 0);
   cr_expect(strstr(err, "expert") != NULL, "%s", err);
   put(path, "{\"suite\":\"libero_object\",\"task\":2,\"policy\":\"expert\",\"decisions\":[]}\nnot json\n");
-  cr_expect_neq(bk_thr_from_run(dir, 0.99, 1.0, &t, err, sizeof err), 0);
+  cr_expect_neq(bk_thr_from_run(dir, 0.99, 1.0, 0.0, &t, err, sizeof err), 0);
   cr_expect(strstr(err, "episodes.jsonl:2:") != NULL, "%s", err);
 }

@@ -18,6 +18,7 @@ typedef struct {
   const char* sigmas;
   const char* temps;
   const char* splits;
+  const char* train_sigma;     /* sampling of the predictor's training run */
 } repro_t;
 
 static void usage(FILE* f) {
@@ -31,7 +32,7 @@ static void usage(FILE* f) {
           "  3. simvla under a perturbation sweep (sigma) and a temperature sweep (T), K = 8,\n"
           "     scored by the predictor, with expert and global thresholds;\n"
           "  4. CRC / Mondrian calibration and the report (report.md, report.json, plots).\n"
-          "--quick: 3 inits per task, one seed, 3 sigmas, 2 temperatures, 200 splits\n"
+          "--quick: 2 inits per task, one seed, 3 sigmas, 2 temperatures, 200 splits\n"
           "(minutes on 2 cores; what CI runs). Default: 50 inits x 5 seeds, 4 sigmas,\n"
           "3 temperatures, 1000 splits (a cluster job). Output: DIR (default\n"
           "results/runs/repro or results/runs/repro-quick), report in DIR/report.\n");
@@ -66,7 +67,7 @@ static int suite(const repro_t* r, const char* s) {
                      "run --suite %s --policy simvla --sampling perturb:sigma=%s --k 8 --scorer disagreement "
                      "--inits %s --seeds 100 --threads %s --thresholds %s/%s/thresholds.json "
                      "--global-threshold 10 --quiet --force --out %s/%s/train",
-                     s, r->sigmas, r->inits, r->threads, o, s, o, s);
+                     s, r->train_sigma, r->inits, r->threads, o, s, o, s);
   if (!rc) rc = step("predictor", bk_cmd_train, "train-predictor --run %s/%s/train --fraction 1 --out %s/%s/predictor.json",
                      o, s, o, s);
   if (!rc) rc = step("perturbation sweep", bk_cmd_run,
@@ -88,7 +89,7 @@ int bk_cmd_repro(int argc, char** argv) {
     {"threads", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
   };
-  repro_t r = {0, NULL, "", "0-49", "0-4", "0.02,0.05,0.1,0.2", "0.5,1.0,1.5", "1000"};
+  repro_t r = {0, NULL, "", "0-49", "0-4", "0.02,0.05,0.1,0.2", "0.5,1.0,1.5", "1000", "0.02,0.1,0.2"};
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   snprintf(r.threads, sizeof r.threads, "%d", ncpu > 0 && ncpu < 256 ? (int)ncpu : 1);
   int c, n;
@@ -109,11 +110,12 @@ int bk_cmd_repro(int argc, char** argv) {
     }
   }
   if (r.quick) {
-    r.inits = "0-2";
+    r.inits = "0-1";
     r.seeds = "0";
     r.sigmas = "0.02,0.1,0.2";
     r.temps = "0.5,1.0";
     r.splits = "200";
+    r.train_sigma = "0.1";
   }
   if (!r.out) r.out = r.quick ? "results/runs/repro-quick" : "results/runs/repro";
   const char* suites[2] = {"libero_object", "libero_spatial"};

@@ -83,7 +83,7 @@ static int gather_line(const cJSON* rec, int lineno, void* arg) {
   return 0;
 }
 
-int bk_thr_from_run(const char* run_dir, double q, double margin, bk_thr_t* out, char* err,
+int bk_thr_from_run(const char* run_dir, double q, double margin, double floor, bk_thr_t* out, char* err,
                     int err_sz) {
   char path[1024];
   snprintf(path, sizeof path, "%s/episodes.jsonl", run_dir);
@@ -98,13 +98,14 @@ int bk_thr_from_run(const char* run_dir, double q, double margin, bk_thr_t* out,
   snprintf(out->source, sizeof out->source, "%s", run_dir);
   out->quantile = q;
   out->margin = margin;
+  out->floor = floor;
   int any = 0;
   for (int t = 0; t < BK_SUITE_NTASK; t++) {
     out->nsteps[t] = g.n[t];
     out->have[t] = g.n[t] > 0;
     any |= out->have[t];
     for (int k = 0; k < BK_NFORCE; k++) {
-      if (!rc && g.n[t]) out->thr[t][k] = margin * bk_thr_quantile(g.v[t][k], g.n[t], q);
+      if (!rc && g.n[t]) out->thr[t][k] = fmax(floor, margin * bk_thr_quantile(g.v[t][k], g.n[t], q));
       free(g.v[t][k]);
     }
   }
@@ -118,6 +119,7 @@ int bk_thr_save(const bk_thr_t* t, const char* path, char* err, int err_sz) {
   cJSON_AddStringToObject(root, "source", t->source);
   cJSON_AddNumberToObject(root, "quantile", t->quantile);
   cJSON_AddNumberToObject(root, "margin", t->margin);
+  cJSON_AddNumberToObject(root, "floor", t->floor);
   cJSON* tasks = cJSON_AddObjectToObject(root, "tasks");
   for (int i = 0; i < BK_SUITE_NTASK; i++) {
     if (!t->have[i]) continue;

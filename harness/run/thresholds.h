@@ -1,6 +1,6 @@
 /* bk_thr: expert-calibrated force thresholds per task and contact class.
  *
- * threshold[task][class] = margin * quantile_q(expert per-control-step readings of that
+ * threshold[task][class] = max(floor, margin * quantile_q(expert per-control-step readings of that
  * task and class), quantile with linear interpolation between order statistics
  * (numpy's default: position q (n - 1) in the sorted readings). */
 #ifndef BK_RUN_THRESHOLDS_H
@@ -13,6 +13,8 @@ typedef struct {
   char suite[64];
   char source[1024];             /* the run directory they came from */
   double quantile, margin;
+  double floor;                  /* no threshold below this (N): a class the expert never
+                                    loads would otherwise flag any touch, even at rest */
   int have[BK_SUITE_NTASK];      /* 1 where the task had expert steps */
   long nsteps[BK_SUITE_NTASK];
   double thr[BK_SUITE_NTASK][BK_NFORCE];
@@ -23,7 +25,7 @@ double bk_thr_quantile(double* v, long n, double q);
 
 /* Computes thresholds from run_dir/episodes.jsonl. Errors: unreadable or malformed
  * records (file:line), a run whose policy is not the expert, no steps at all. */
-int bk_thr_from_run(const char* run_dir, double q, double margin, bk_thr_t* out, char* err,
+int bk_thr_from_run(const char* run_dir, double q, double margin, double floor, bk_thr_t* out, char* err,
                     int err_sz);
 
 /* Writes / reads the thresholds JSON (written atomically). */
