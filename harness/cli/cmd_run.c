@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "core/err.h"
+#include "run/abstain.h"
 #include "run/jsonl.h"
 #include "render/render.h"
 #include "render/video.h"
@@ -22,6 +23,8 @@ typedef struct {
   bk_run_cfg_t run;
   const char* thresholds_path;
   const char* predictor_path;
+  const char* abstain_path;
+  bk_tau_t tau;
   const char* sampling_text;
   int have_k;
   bk_predictor_t predictor;
@@ -57,6 +60,8 @@ static void usage(FILE* f) {
           "  --reference P|none      policy whose action in the same state gives the per-group\n"
           "                          action error (default expert)\n"
           "  --run-seed N            mixed into every episode's seed (default 0)\n"
+          "  --abstain TAU.json      online abstention with thresholds from 'bokbo calibrate':\n"
+          "                          a decision whose risk s exceeds tau hands over and ends the episode\n"
           "  --open-loop N           actions executed per decision, <= H (default 8)\n"
           "  --thresholds FILE       expert force thresholds (from 'bokbo thresholds')\n"
           "  --global-threshold N    one force threshold in newtons for every task and class\n"
@@ -106,7 +111,7 @@ static const struct option kOpts[] = {
   {"reference", required_argument, NULL, 'E'}, {"run-seed", required_argument, NULL, 'N'},
   {"video", required_argument, NULL, 'V'},     {"video-camera", required_argument, NULL, 'A'},
   {"video-every", required_argument, NULL, 'Y'}, {"frames", no_argument, NULL, 'G'},
-  {"gl", required_argument, NULL, 'L'},
+  {"gl", required_argument, NULL, 'L'},        {"abstain", required_argument, NULL, 'B'},
   {NULL, 0, NULL, 0},
 };
 
@@ -147,6 +152,7 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
     case 'F': r->force_trace = 1; return 0;
     case 'M': o->sampling_text = optarg; return 0;
     case 'V': r->video_dir = optarg; return 0;
+    case 'B': o->abstain_path = optarg; return 0;
     case 'A': r->video_camera = optarg; return 0;
     case 'Y': return opt_int("video-every", 1, 1000, &r->video_every);
     case 'G': r->frames = 1; return 0;
@@ -239,6 +245,29 @@ static int video_options(run_opts_t* o) {
   return 0;
 }
 
+// --abstain: the file must hold a threshold for every (value, task) of this run
+static int abstain_options(run_opts_t* o) {
+  bk_run_cfg_t* r = &o->run;
+  if (!o->abstain_path) return 0;
+  char err[1024], name[96];
+  if (bk_tau_load(o->abstain_path, &o->tau, err, sizeof err)) {
+    bk_cli_error("run", "%s", err);
+    return -1;
+  }
+  bk_init_suite_name(r->suite, &r->shift, name, sizeof name);
+  int nv = r->nvalues ? r->nvalues : 1;
+  for (int v = 0; v < nv; v++) {
+    double value = r->nvalues ? r->values[v] : r->ep.sampling.value, tau;
+    const char* mode = bk_sample_mode_name(r->ep.sampling.mode);
+    if (bk_tau_lookup(&o->tau, name, mode, value, 0, &tau)) {
+      bk_cli_error("run", "%s: no threshold for %s, %s %g", o->abstain_path, name, mode, value);
+      return -1;
+    }
+  }
+  r->tau = &o->tau;
+  return 0;
+}
+
 // defaults that depend on the suite, and checks across options
 static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
   bk_run_cfg_t* r = &o->run;
@@ -260,6 +289,7 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
   }
   if (sampling_options(o)) return -1;
   if (video_options(o)) return -1;
+  if (abstain_options(o)) return -1;
   if (r->resume && o->force) {
     bk_cli_error("run", "--resume and --force exclude each other");
     return -1;
@@ -309,6 +339,7 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddStringToObject(j, "predictor", o->predictor_path ? o->predictor_path : "");
   cJSON_AddStringToObject(j, "reference", r->ep.ref ? r->ep.ref->name : "none");
   cJSON_AddNumberToObject(j, "run_seed", (double)r->ep.run_seed);
+  cJSON_AddStringToObject(j, "abstain", o->abstain_path ? o->abstain_path : "");
   cJSON_AddNumberToObject(j, "chunk", r->ep.chunk);
   cJSON_AddNumberToObject(j, "open_loop", r->ep.open_loop);
   cJSON_AddNumberToObject(j, "max_steps", r->ep.max_steps);
@@ -332,7 +363,7 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
 static int same_config(const cJSON* old, const cJSON* now, const char* path) {
   const char* keys[] = {"suite", "policy", "policy_opts", "k", "chunk", "open_loop",
                         "max_steps", "thresholds", "global_threshold", "sampling", "scorer",
-                        "predictor", "reference", "run_seed"};
+                        "predictor", "reference", "run_seed", "abstain"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
     const cJSON* a = cJSON_GetObjectItem(old, keys[i]);
     const cJSON* b = cJSON_GetObjectItem(now, keys[i]);

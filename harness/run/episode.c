@@ -270,6 +270,12 @@ static void rollout(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk
     memset(dec, 0, sizeof *dec);
     dec->t = ep->steps;
     if (decide(ctx, cfg, ops, self, eseed, dec, ep)) return;
+    if (cfg->abstain && !(dec->s <= cfg->tau)) {  // hand over: nothing runs, the episode ends
+      dec->abstain = 1;
+      ep->abstained = 1;
+      ep->ndecision++;
+      return;
+    }
     int rc = execute(ctx, cfg, ctx->actions + (size_t)dec->chosen * n, dec, ep);
     judge(cfg, dec);
     ep->ndecision++;
@@ -284,7 +290,7 @@ int bk_episode_run(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg,
   ep->task = ctx->w->ref.id;
   ep->init = init;
   ep->seed = seed;
-  ep->success = ep->steps = ep->ndecision = 0;
+  ep->success = ep->steps = ep->ndecision = ep->abstained = 0;
   ep->error[0] = '\0';
   if (setjmp(*bk_guard_point()) == 0) {
     bk_guard_arm();

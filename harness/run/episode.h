@@ -43,6 +43,8 @@ typedef struct {
                   const bk_decision_t* dec);
   void* on_step_arg;
   int gl;                      /* bk_gl_t for policy images (0: OSMesa) */
+  int abstain;                 /* online abstention at threshold tau */
+  double tau;
 } bk_episode_cfg_t;
 
 #define BK_MAX_K 64
@@ -63,11 +65,13 @@ struct bk_decision {
   int has_err;                 /* 1 when a reference action was available */
   double err[BK_NGROUP];       /* chosen first action vs reference, per group */
   double feat[BK_NFEATURE];    /* features of the chosen candidate (predictor training) */
+  int abstain;                 /* online abstention: s > tau, nothing executed, episode ends */
 };
 
 typedef struct bk_episode {
   int task, init, seed;
   int success;
+  int abstained;               /* the episode ended by abstaining (online abstention) */
   int steps;                   /* control steps executed (settle excluded) */
   char error[256];             /* "" when none */
   int warnings[mjNWARNING];    /* MuJoCo's warning counters at the end */

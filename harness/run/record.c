@@ -34,6 +34,16 @@ static void put_number(bk_sb_t* sb, double v) {
   }
 }
 
+// a risk score exactly (17 digits round-trip), so that thresholds calibrated from the
+// records compare with online scores the same way
+static void put_exact(bk_sb_t* sb, double v) {
+  if (isfinite(v)) {
+    bk_sb_printf(sb, "%.17g", v);
+  } else {
+    bk_sb_puts(sb, "null");
+  }
+}
+
 // a list of numbers
 static void put_list(bk_sb_t* sb, const char* key, const double* v, int n) {
   bk_sb_printf(sb, ",\"%s\":[", key);
@@ -46,12 +56,13 @@ static void put_list(bk_sb_t* sb, const char* key, const double* v, int n) {
 
 // the candidates, the choice and the chosen action's error against the reference
 static void put_candidates(bk_sb_t* sb, const bk_decision_t* d) {
-  bk_sb_printf(sb, ",\"k\":%d,\"chosen\":%d,\"s\":", d->k, d->chosen);
-  put_number(sb, d->s);
+  bk_sb_printf(sb, ",\"abstain\":%s,\"k\":%d,\"chosen\":%d,\"s\":", d->abstain ? "true" : "false",
+               d->k, d->chosen);
+  put_exact(sb, d->s);
   bk_sb_puts(sb, ",\"cand\":{\"risk\":[");
   for (int c = 0; c < d->k; c++) {
     if (c) bk_sb_puts(sb, ",");
-    put_number(sb, d->risk[c]);
+    put_exact(sb, d->risk[c]);
   }
   bk_sb_puts(sb, "]");
   put_list(sb, "confidence", d->conf, d->k);

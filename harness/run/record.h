@@ -37,6 +37,7 @@ typedef struct {
   X(open_loop, INT, c->open_loop)                    \
   X(max_steps, INT, c->max_steps)                    \
   X(success, BOOL, e->success)                       \
+  X(abstained, BOOL, e->abstained)                   \
   X(steps, INT, e->steps)                            \
   X(error, STR, e->error)                            \
   X(bokbo, STR, BOKBO_VERSION)                       \

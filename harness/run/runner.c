@@ -16,6 +16,7 @@
 #include "run/guard.h"
 #include "run/jsonl.h"
 #include "run/progress.h"
+#include "run/abstain.h"
 #include "run/record.h"
 #include "run/recorder.h"
 
@@ -145,6 +146,13 @@ static void* worker_main(void* arg) {
     ecfg.shift = c->shift.axis >= 0 ? &c->shift : NULL;
     ecfg.thr_expert = (c->thr && c->thr->have[j->task]) ? c->thr->thr[j->task] : NULL;
     ecfg.gl = c->gl;
+    if (c->tau) {
+      ecfg.abstain = 1;
+      if (bk_tau_lookup(c->tau, r->suite_name, bk_sample_mode_name(c->ep.sampling.mode), wk->value,
+                        j->task, &ecfg.tau)) {
+        ecfg.tau = -INFINITY;  // checked by the command before the run starts
+      }
+    }
     if (wk->rec) {
       ecfg.on_step = bk_recorder_step;
       ecfg.on_step_arg = wk->rec;

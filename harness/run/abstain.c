@@ -1,0 +1,86 @@
+#include "run/abstain.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "run/jsonl.h"
+
+// a threshold: a number, or "-inf" / "inf"
+static int tau_value(const cJSON* x, double* out) {
+  if (cJSON_IsNumber(x)) {
+    *out = x->valuedouble;
+    return 0;
+  }
+  if (cJSON_IsString(x)) {
+    char* end;
+    *out = strtod(x->valuestring, &end);
+    return *end ? -1 : 0;
+  }
+  return -1;
+}
+
+// one group of the file
+static int load_group(const cJSON* g, bk_tau_group_t* out) {
+  const cJSON* suite = cJSON_GetObjectItem(g, "suite");
+  const cJSON* samp = cJSON_GetObjectItem(g, "sampling");
+  const cJSON* value = cJSON_GetObjectItem(g, "value");
+  if (!cJSON_IsString(suite) || !cJSON_IsString(samp) || !cJSON_IsNumber(value)) return -1;
+  snprintf(out->suite, sizeof out->suite, "%s", suite->valuestring);
+  snprintf(out->sampling, sizeof out->sampling, "%s", samp->valuestring);
+  out->value = value->valuedouble;
+  if (tau_value(cJSON_GetObjectItem(g, "tau"), &out->tau)) return -1;
+  const cJSON* per = cJSON_GetObjectItem(g, "tau_per_task");
+  const cJSON* x;
+  cJSON_ArrayForEach(x, per) {
+    int t = atoi(x->string);
+    if (t < 0 || t >= BK_SUITE_NTASK || tau_value(x, &out->tau_task[t])) return -1;
+    out->have_task[t] = 1;
+  }
+  return 0;
+}
+
+int bk_tau_load(const char* path, bk_tau_t* t, char* err, int err_sz) {
+  memset(t, 0, sizeof *t);
+  cJSON* j = bk_json_load(path, err, err_sz);
+  if (!j) return BK_EPARSE;
+  const cJSON* groups = cJSON_GetObjectItem(j, "groups");
+  const cJSON* eps = cJSON_GetObjectItem(j, "epsilon");
+  int rc = 0;
+  t->mondrian = cJSON_IsTrue(cJSON_GetObjectItem(j, "mondrian"));
+  t->epsilon = cJSON_IsNumber(eps) ? eps->valuedouble : NAN;
+  if (!cJSON_IsArray(groups) || cJSON_GetArraySize(groups) > BK_TAU_MAX_GROUPS) {
+    rc = bk_fail(err, err_sz, BK_EPARSE, "%s: expected \"groups\" (from 'bokbo calibrate')", path);
+  }
+  const cJSON* g;
+  cJSON_ArrayForEach(g, groups) {
+    if (rc) break;
+    if (load_group(g, &t->group[t->ngroup])) {
+      rc = bk_fail(err, err_sz, BK_EPARSE, "%s: group %d: expected suite, sampling, value, tau", path,
+                   t->ngroup);
+    }
+    t->ngroup++;
+  }
+  cJSON_Delete(j);
+  return rc;
+}
+
+int bk_tau_lookup(const bk_tau_t* t, const char* suite, const char* sampling, double value,
+                  int task, double* tau) {
+  for (int i = 0; i < t->ngroup; i++) {
+    const bk_tau_group_t* g = &t->group[i];
+    if (strcmp(g->suite, suite) || strcmp(g->sampling, sampling) || fabs(g->value - value) > 1e-9) {
+      continue;
+    }
+    if (!t->mondrian) {
+      *tau = g->tau;
+    } else {
+      *tau = g->have_task[task] ? g->tau_task[task] : -INFINITY;
+    }
+    return 0;
+  }
+  return BK_ENOENT;
+}
