@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "policies/policy.h"
+#include "score/score.h"
 #include "task/catalog.h"
 
 static void usage(FILE* f) {
@@ -13,7 +15,7 @@ static void usage(FILE* f) {
           "usage: bokbo list [--json] [--suite S]\n"
           "\n"
           "Lists the suites, their tasks in LIBERO's order (id, task name, the prompt\n"
-          "policies receive, max steps) and the object categories.\n"
+          "policies receive, max steps), the policies, the scorers and the object categories.\n"
           "\n"
           "  --json      one JSON document on stdout (loads with pandas.json_normalize)\n"
           "  --suite S   only this suite\n"
@@ -61,6 +63,19 @@ static int print_json(const char* only) {
     cJSON_AddStringToObject(jc, "suites", c->suites);
     cJSON_AddItemToArray(cats, jc);
   }
+  cJSON* pols = cJSON_AddArrayToObject(root, "policies");
+  for (int i = 0; bk_policies[i]; i++) {
+    cJSON* jp = cJSON_CreateObject();
+    cJSON_AddStringToObject(jp, "name", bk_policies[i]->name);
+    cJSON_AddStringToObject(jp, "help", bk_policies[i]->help);
+    cJSON_AddBoolToObject(jp, "distribution", (bk_policies[i]->flags & BK_POLICY_DISTRIBUTION) != 0);
+    cJSON_AddBoolToObject(jp, "images", (bk_policies[i]->flags & BK_POLICY_IMAGES) != 0);
+    cJSON_AddItemToArray(pols, jp);
+  }
+  cJSON* scorers = cJSON_AddArrayToObject(root, "scorers");
+  for (int i = 0; i <= BK_SCORER_LOOKAHEAD; i++) {
+    cJSON_AddItemToArray(scorers, cJSON_CreateString(bk_score_name((bk_scorer_t)i)));
+  }
   char* text = cJSON_Print(root);
   if (!rc) printf("%s\n", text);
   free(text);
@@ -82,6 +97,9 @@ static int print_text(const char* only) {
     for (int i = 0; i < BK_SUITE_NTASK; i++) printf("  %d  %s\n", t[i].id, t[i].prompt);
     printf("\n");
   }
+  printf("policies:\n");
+  for (int i = 0; bk_policies[i]; i++) printf("  %-10s %s\n", bk_policies[i]->name, bk_policies[i]->help);
+  printf("\nscorers: none, confidence, disagreement, predictor, lookahead\n\n");
   printf("object categories:\n");
   for (const bk_category_t* c = bk_catalog_categories; c->name; c++) {
     printf("  %-30s %-8s %s\n", c->name, c->fixture ? "fixture" : "object", c->suites);
