@@ -184,3 +184,56 @@ Test(load, two_directories_pool_the_same_group) {
   remove_run(a);
   remove_run(b);
 }
+
+/* the same records twice: plain (read by the fast reader), then with an escaped string
+ * (which the fast reader declines, so cJSON reads it); unusual numbers and duplicate keys */
+#define ODD_DECS                                                                                \
+  "{\"s\":0.30000000000000004,\"s\":9,\"peak_force\":{\"robot_object\":1.7976931348623157e308," \
+  "\"robot_fixture\":4.9e-324,\"object_object\":-0,\"robot_object\":1},"                      \
+  "\"violation\":{\"global\":null,\"expert\":true,\"expert\":false},"                          \
+  "\"cand\":{\"confidence\":[123456789012345678901234,2.5e-7,null,[1],{\"a\":1}],"              \
+  "\"disagreement\":[-0.5E+2,1e-3,0.1]},\"err\":{\"rot\":\"x\",\"trans\":1E22,\"trans\":3},"   \
+  "\"step_force\":[[1e5,0,0],[2,-3.25,7]]},"                                                    \
+  "{\"s\":null,\"peak_force\":{\"robot_object\":3,\"robot_fixture\":0,\"object_object\":0},"   \
+  "\"violation\":{},\"cand\":{},\"err\":[1,2,3]}"
+#define ODD_HEAD "{\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.05,\"task\":2.7,"
+
+Test(load, fast_reader_and_cjson_read_the_same_values) {
+  char dir[256], err[512];
+  make_run(dir, sizeof dir,
+           ODD_HEAD "\"init\":0,\"seed\":-1,\"success\":true,\"decisions\":[" ODD_DECS "]}\n"
+           ODD_HEAD "\"init\":0,\"seed\":-1,\"success\":true,\"error\":\"a \\\"quoted\\\" error\","
+                    "\"decisions\":[" ODD_DECS "]}\n");
+  const char* dirs[1] = {dir};
+  bk_load_t* L = bk_load_runs(dirs, 1, NULL, err, sizeof err);
+  cr_assert_not_null(L, "%s", err);
+  cr_assert_eq(L->n_episodes, 2);
+  cr_assert_eq(L->n_decisions, 4);
+  cr_assert_eq(L->ep_task[0], 2);
+  cr_assert_eq(L->ep_task[1], 2);
+  cr_assert_eq(L->ep_seed[1], -1);
+  // bit for bit the same in both episodes
+  cr_assert_eq(memcmp(L->s, L->s + 2, 2 * sizeof *L->s), 0);
+  cr_assert_eq(memcmp(L->peak, L->peak + 6, 6 * sizeof *L->peak), 0);
+  cr_assert_eq(memcmp(L->conf_mean, L->conf_mean + 2, sizeof *L->conf_mean), 0);
+  cr_assert_eq(memcmp(L->dis_mean, L->dis_mean + 2, sizeof *L->dis_mean), 0);
+  cr_assert_eq(memcmp(L->err, L->err + 6, 6 * sizeof *L->err), 0);
+  cr_assert_eq(memcmp(L->v_expert, L->v_expert + 2, 2), 0);
+  cr_assert_eq(memcmp(L->v_global, L->v_global + 2, 2), 0);
+  // and the values cJSON gives: the first of duplicate keys, strtod's numbers
+  cr_assert_eq(L->s[0], 0.30000000000000004);
+  cr_assert(isinf(L->s[1]));
+  cr_assert_eq(L->peak[0], 1.7976931348623157e308);
+  cr_assert_eq(L->peak[1], 4.9e-324);
+  cr_assert(L->peak[2] == 0 && signbit(L->peak[2]));
+  cr_assert_eq(L->v_expert[0], 1);
+  cr_assert_eq(L->v_global[0], -1);
+  cr_assert_eq(L->v_expert[1], -1);
+  cr_assert_eq(L->conf_mean[0], (123456789012345678901234.0 + 2.5e-7) / 2);
+  cr_assert_eq(L->dis_mean[0], (-50 + 1e-3 + 0.1) / 3);
+  cr_assert_eq(L->err[0], 1e22);
+  cr_assert(isnan(L->err[1]) && isnan(L->err[2]) && isnan(L->err[3]));
+  cr_assert(isnan(L->conf_mean[1]));
+  bk_load_free(L);
+  remove_run(dir);
+}

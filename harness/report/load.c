@@ -1,5 +1,6 @@
 #include "report/load.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/err.h"
+#include "report/scan.h"
 #include "run/jsonl.h"
 
 /* state of one episodes.jsonl pass */
@@ -18,6 +20,7 @@ typedef struct {
   int run;
   char* err;
   int err_sz;
+  bk_scan_rec_t rec;      /* scratch of the fast reader */
 } pass_t;
 
 // grows *p (elements of size sz) to hold at least need elements
@@ -202,16 +205,37 @@ static int take_header(pass_t* p, const cJSON* obj, int line, int* g, int id[3],
   return 0;
 }
 
-// first record of a run: its id
-static void take_run_id(pass_t* p, const cJSON* obj) {
+// first record of a run: its id and policy (NULL when absent or not a string)
+static void take_run_id(pass_t* p, const char* run, const char* policy) {
   bk_load_run_t* R = &p->L->runs[p->run];
-  const cJSON* run = cJSON_GetObjectItemCaseSensitive(obj, "run");
-  if (cJSON_IsString(run) && run->valuestring[0]) snprintf(R->id, sizeof R->id, "%s", run->valuestring);
-  const cJSON* pol = cJSON_GetObjectItemCaseSensitive(obj, "policy");
-  if (cJSON_IsString(pol) && !R->policy[0]) snprintf(R->policy, sizeof R->policy, "%s", pol->valuestring);
+  if (run && run[0]) snprintf(R->id, sizeof R->id, "%s", run);
+  if (policy && !R->policy[0]) snprintf(R->policy, sizeof R->policy, "%s", policy);
 }
 
-// one line of episodes.jsonl
+// a string member, or NULL
+static const char* string_of(const cJSON* obj, const char* key) {
+  const cJSON* it = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+// the episode's own fields, once its nd decisions are in place from slot j
+static void put_episode(pass_t* p, int g, const int id[3], int success, const char* scorer, int nd) {
+  bk_load_t* L = p->L;
+  int i = L->n_episodes, j = L->n_decisions;
+  L->ep_run[i] = p->run;
+  L->ep_group[i] = g;
+  L->ep_task[i] = id[0];
+  L->ep_init[i] = id[1];
+  L->ep_seed[i] = id[2];
+  L->ep_success[i] = (unsigned char)success;
+  L->ep_predictor[i] = scorer && !strcmp(scorer, "predictor");
+  L->ep_offset[i] = j;
+  L->ep_offset[i + 1] = j + nd;
+  L->n_episodes++;
+  L->n_decisions += nd;
+}
+
+// one record read by cJSON
 static int take(const cJSON* obj, int line, void* arg) {
   pass_t* p = arg;
   bk_load_t* L = p->L;
@@ -224,10 +248,12 @@ static int take(const cJSON* obj, int line, void* arg) {
     L->n_excluded++;
     return 0;
   }
-  if (L->n_episodes == 0 || L->ep_run[L->n_episodes - 1] != p->run) take_run_id(p, obj);
+  if (L->n_episodes == 0 || L->ep_run[L->n_episodes - 1] != p->run) {
+    take_run_id(p, string_of(obj, "run"), string_of(obj, "policy"));
+  }
   int nd = cJSON_GetArraySize(decs);
   if (reserve(L, nd)) return bk_fail(p->err, p->err_sz, BK_ENOMEM, "out of memory");
-  int i = L->n_episodes, j = L->n_decisions, k = 0;
+  int j = L->n_decisions, k = 0;
   const cJSON* d;
   cJSON_ArrayForEach(d, decs) {
     if (!cJSON_IsObject(d)) {
@@ -237,19 +263,80 @@ static int take(const cJSON* obj, int line, void* arg) {
     if ((rc = take_decision(p, line, k, d, j + k))) return rc;
     k++;
   }
-  const cJSON* scorer = cJSON_GetObjectItemCaseSensitive(obj, "scorer");
-  L->ep_run[i] = p->run;
-  L->ep_group[i] = g;
-  L->ep_task[i] = id[0];
-  L->ep_init[i] = id[1];
-  L->ep_seed[i] = id[2];
-  L->ep_success[i] = (unsigned char)success;
-  L->ep_predictor[i] = cJSON_IsString(scorer) && !strcmp(scorer->valuestring, "predictor");
-  L->ep_offset[i] = j;
-  L->ep_offset[i + 1] = j + nd;
-  L->n_episodes++;
-  L->n_decisions += nd;
+  put_episode(p, g, id, success, string_of(obj, "scorer"), nd);
   return 0;
+}
+
+// a string of a scanned line, terminated in place; NULL when absent
+static const char* scanned_string(char* line, bk_scan_str_t s) {
+  if (s.len < 0) return NULL;
+  line[s.off + s.len] = 0;
+  return line + s.off;
+}
+
+// one record read by bk_scan (already checked): the same steps as take
+static int take_scanned(pass_t* p, char* line) {
+  bk_load_t* L = p->L;
+  const bk_scan_rec_t* r = &p->rec;
+  const char* suite = scanned_string(line, r->suite);
+  const char* sampling = scanned_string(line, r->sampling);
+  int g = group_of(L, suite, sampling, r->value);
+  if (g < 0) return bk_fail(p->err, p->err_sz, BK_ENOMEM, "out of memory");
+  if (excluded(p->ex, r->task, r->init, r->seed)) {
+    L->n_excluded++;
+    return 0;
+  }
+  if (L->n_episodes == 0 || L->ep_run[L->n_episodes - 1] != p->run) {
+    take_run_id(p, scanned_string(line, r->run), scanned_string(line, r->policy));
+  }
+  if (reserve(L, r->n_dec)) return bk_fail(p->err, p->err_sz, BK_ENOMEM, "out of memory");
+  // the decisions, as take_decision stores them
+  for (int k = 0, j = L->n_decisions; k < r->n_dec; k++, j++) {
+    const bk_scan_dec_t* d = &r->dec[k];
+    L->s[j] = d->s;
+    L->v_expert[j] = d->ve;
+    L->v_global[j] = d->vg;
+    memcpy(L->peak + 3 * j, d->peak, sizeof d->peak);
+    L->conf_mean[j] = d->conf;
+    L->dis_mean[j] = d->dis;
+    memcpy(L->err + 3 * j, d->err, sizeof d->err);
+  }
+  int id[3] = {r->task, r->init, r->seed};
+  put_episode(p, g, id, r->success, scanned_string(line, r->scorer), r->n_dec);
+  return 0;
+}
+
+// one non-empty line: the fast reader, else cJSON (which words any error)
+static int take_line(pass_t* p, char* line, size_t n, int lineno) {
+  if (bk_scan_record(line, n, &p->rec) == 0) return take_scanned(p, line);
+  cJSON* obj = cJSON_ParseWithLength(line, n);
+  if (!obj || !cJSON_IsObject(obj)) {
+    cJSON_Delete(obj);
+    return bk_fail(p->err, p->err_sz, BK_EPARSE, "%s:%d: not a JSON object", p->path, lineno);
+  }
+  int rc = take(obj, lineno, p);
+  cJSON_Delete(obj);
+  return rc;
+}
+
+// every line of episodes.jsonl, as bk_jsonl_each reads them: an unterminated last line
+// (a run cut off while writing) is skipped, empty lines too
+static int take_lines(pass_t* p) {
+  FILE* f = fopen(p->path, "r");
+  if (!f) return bk_fail(p->err, p->err_sz, BK_EIO, "%s: %s", p->path, strerror(errno));
+  setvbuf(f, NULL, _IOFBF, 1 << 20);
+  char* line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int lineno = 0, rc = 0;
+  while (!rc && (n = getline(&line, &cap, f)) > 0) {
+    lineno++;
+    if (line[n - 1] != '\n') break;
+    if (n > 1) rc = take_line(p, line, (size_t)n, lineno);
+  }
+  free(line);
+  fclose(f);
+  return rc;
 }
 
 // run.json: the thresholds used, the policy; a missing file is an error
@@ -287,12 +374,13 @@ static int load_dir(bk_load_t* L, const char* dir, const bk_load_exclude_t* ex, 
   snprintf(R->id, sizeof R->id, "%s", base);
   char path[1100];
   snprintf(path, sizeof path, "%s/episodes.jsonl", dir);
-  pass_t p = {L, ex, path, L->n_runs, err, err_sz};
+  pass_t p = {.L = L, .ex = ex, .path = path, .run = L->n_runs, .err = err, .err_sz = err_sz};
   int rc = read_run_json(&p, dir);
   if (rc) return rc;
   L->n_runs++;
   int before = L->n_episodes + L->n_excluded;
-  rc = bk_jsonl_each(path, take, &p, NULL, err, err_sz);
+  rc = take_lines(&p);
+  bk_scan_rec_free(&p.rec);
   if (!rc && L->n_episodes + L->n_excluded == before) {
     rc = bk_fail(err, err_sz, BK_EPARSE, "%s: no episode records", path);
   }

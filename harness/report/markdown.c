@@ -124,7 +124,8 @@ static void task_table(bk_sb_t* sb, const cJSON* doc, const char* suite) {
   table(sb, cJSON_GetObjectItem(doc, "task_hold"), suite, NULL, hold, NCOL(hold));
 }
 
-static void suite_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
+// the suite's groups and its CRC figures (bootstrap, then thresholds on all episodes)
+static void groups_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
   bk_sb_printf(sb, "## %s\n\n### Groups\n\n", suite);
   static const col_t groups[] = {
     {"sampling", "sampling", 's'}, {"value", "value", 'g'}, {"runs", "runs", 'i'},
@@ -142,12 +143,20 @@ static void suite_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
     {"corrected risk", "corrected_risk", 'f'}, {"coverage", "coverage", 'f'},
     {"net success", "net_success", 'f'}, {"exec. violation", "executed_violation_rate", 'f'}};
   table(sb, cJSON_GetObjectItem(doc, "tau"), suite, "task", tau, NCOL(tau));
+}
+
+// reference figures beside ours
+static void paper_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
   bk_sb_puts(sb, "### The paper's figures beside ours\n\n");
   static const col_t paper[] = {
     {"figure", "key", 's'}, {"column", "column", 's'}, {"unit", "unit", 's'}, {"sampling", "sampling", 's'},
     {"epsilon", "epsilon", 'g'}, {"paper", "paper", 'g'}, {"ours", "ours", 'g'},
     {"our sigma / T", "our_value", 'g'}, {"paper setting", "setting", 's'}, {"source", "file", 's'}};
   table(sb, cJSON_GetObjectItem(doc, "paper"), suite, NULL, paper, NCOL(paper));
+}
+
+// correlations of the free signals and their AUROC
+static void signals_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
   bk_sb_puts(sb, "### Free signals: correlations and AUROC\n\n");
   const cJSON* corr = cJSON_GetObjectItem(doc, "corr");
   static const col_t sig[] = {{"sampling", "sampling", 's'}, {"level", "level", 's'},
@@ -172,6 +181,10 @@ static void suite_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
                               {"violating", "positives", 'i'}, {"AUROC", "auroc", 'f'}};
   bk_sb_puts(sb, "AUROC for predicting a violating decision:\n\n");
   table(sb, cJSON_GetObjectItem(doc, "auroc"), suite, NULL, auc, NCOL(auc));
+}
+
+// violation inflation and the per-task table
+static void inflation_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
   bk_sb_puts(sb, "### Violation inflation (global / expert-calibrated thresholds)\n\n");
   static const col_t infl[] = {{"sampling", "sampling", 's'}, {"value", "value", 'g'},
                                {"unit", "unit", 's'}, {"n", "n", 'i'},
@@ -181,6 +194,10 @@ static void suite_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
   table(sb, cJSON_GetObjectItem(doc, "violation_inflation"), suite, NULL, infl, NCOL(infl));
   bk_sb_puts(sb, "### Per task\n\n");
   task_table(sb, doc, suite);
+}
+
+// per-group action error and whether the rankings agree
+static void mse_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
   bk_sb_puts(sb, "### Per-group action error (MSE against the expert)\n\n");
   static const col_t mse[] = {
     {"run", "run", 's'}, {"sampling", "sampling", 's'}, {"value", "value", 'g'},
@@ -194,6 +211,14 @@ static void suite_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
                                 {"(rot.)", "discordant_rotation", 'i'},
                                 {"(grip.)", "discordant_gripper", 'i'}};
   table(sb, cJSON_GetObjectItem(doc, "per_group_order"), suite, NULL, order, NCOL(order));
+}
+
+static void suite_section(bk_sb_t* sb, const cJSON* doc, const char* suite) {
+  groups_section(sb, doc, suite);
+  paper_section(sb, doc, suite);
+  signals_section(sb, doc, suite);
+  inflation_section(sb, doc, suite);
+  mse_section(sb, doc, suite);
 }
 
 void bk_md_write(const cJSON* doc, bk_sb_t* sb) {
