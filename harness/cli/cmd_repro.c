@@ -26,11 +26,13 @@ static void usage(FILE* f) {
           "usage: bokbo repro [--quick] [--out DIR] [--threads N]\n"
           "\n"
           "Runs the whole protocol on both suites:\n"
-          "  1. the expert on every task -> expert force thresholds per task;\n"
+          "  1. the expert on every task -> expert force thresholds per task (p99 x 1.25: at\n"
+          "     margin 1 the expert itself exceeds its own per-step p99 in ~half its episodes);\n"
           "  2. the simulated VLA (simvla) with K = 8 perturbation candidates, scored by\n"
           "     disagreement, on a training split -> the learned violation predictor;\n"
           "  3. simvla under a perturbation sweep (sigma) and a temperature sweep (T), K = 8,\n"
-          "     scored by the predictor, with expert and global thresholds;\n"
+          "     scored by the predictor, judged by expert thresholds and by a global 5 N\n"
+          "     threshold (below normal expert grasp forces: the paper's pitfall);\n"
           "  4. CRC / Mondrian calibration and the report (report.md, report.json, plots).\n"
           "--quick: 2 inits per task, one seed, 3 sigmas, 2 temperatures, 200 splits\n"
           "(minutes on 2 cores; what CI runs). Default: 50 inits x 5 seeds, 4 sigmas,\n"
@@ -61,24 +63,24 @@ static int suite(const repro_t* r, const char* s) {
   int rc = step("expert", bk_cmd_run,
                 "run --suite %s --policy expert --inits %s --seeds 0 --threads %s --quiet --force --out %s/%s/expert",
                 s, r->inits, r->threads, o, s);
-  if (!rc) rc = step("thresholds", bk_cmd_thresholds, "thresholds --run %s/%s/expert --out %s/%s/thresholds.json",
+  if (!rc) rc = step("thresholds", bk_cmd_thresholds, "thresholds --run %s/%s/expert --margin 1.25 --out %s/%s/thresholds.json",
                      o, s, o, s);
   if (!rc) rc = step("training run", bk_cmd_run,
                      "run --suite %s --policy simvla --sampling perturb:sigma=%s --k 8 --scorer disagreement "
                      "--inits %s --seeds 100 --threads %s --thresholds %s/%s/thresholds.json "
-                     "--global-threshold 10 --quiet --force --out %s/%s/train",
+                     "--global-threshold 5 --quiet --force --out %s/%s/train",
                      s, r->train_sigma, r->inits, r->threads, o, s, o, s);
   if (!rc) rc = step("predictor", bk_cmd_train, "train-predictor --run %s/%s/train --fraction 1 --out %s/%s/predictor.json",
                      o, s, o, s);
   if (!rc) rc = step("perturbation sweep", bk_cmd_run,
                      "run --suite %s --policy simvla --sampling perturb:sigma=%s --k 8 --scorer predictor "
                      "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
-                     "--thresholds %s/%s/thresholds.json --global-threshold 10 --quiet --force --out %s/%s/perturb",
+                     "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/perturb",
                      s, r->sigmas, o, s, r->inits, r->seeds, r->threads, o, s, o, s);
   if (!rc) rc = step("temperature sweep", bk_cmd_run,
                      "run --suite %s --policy simvla --sampling temperature:T=%s --k 8 --scorer predictor "
                      "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
-                     "--thresholds %s/%s/thresholds.json --global-threshold 10 --quiet --force --out %s/%s/temperature",
+                     "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/temperature",
                      s, r->temps, o, s, r->inits, r->seeds, r->threads, o, s, o, s);
   return rc;
 }
