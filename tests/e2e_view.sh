@@ -11,7 +11,11 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 if ! "$BOKBO" view --help >/dev/null; then fail "view --help"; fi
 if ! command -v xvfb-run >/dev/null; then echo "SKIP: xvfb-run not installed"; exit 0; fi
-XRUN=(xvfb-run -a -s "-screen 0 1280x1024x24")
+# In sanitizer builds the windowed runs skip LeakSanitizer: GLX loads Mesa's DRI driver
+# with dlopen and unloads it at exit, and the driver's own allocations are then reported
+# from an "<unknown module>" that no suppression can name. bokbo's rendering code is
+# leak-checked through OSMesa in test_render.
+XRUN=(env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" xvfb-run -a -s "-screen 0 1280x1024x24")
 if "$BOKBO" view --suite libero_spatial --task 0 --script q 2>&1 | grep -q "not built in"; then
   echo "SKIP: viewer not built (no GLFW)"; exit 0
 fi
