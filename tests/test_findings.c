@@ -1,0 +1,51 @@
+/* the report's findings section: verdicts follow the numbers in report.json */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "report/findings.h"
+
+static const char* kDoc =
+    "{\"groups\":[{\"suite\":\"libero_object\"}],"
+    "\"corr\":{"
+    " \"confidence_sigma\":["
+    "  {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":null,\"level\":\"decision\",\"n\":100,\"spearman\":-0.95},"
+    "  {\"suite\":\"libero_object\",\"sampling\":\"temperature\",\"value\":null,\"level\":\"decision\",\"n\":100,\"spearman\":-0.40}],"
+    " \"confidence_violation\":["
+    "  {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":null,\"n\":100,\"auroc\":0.75,\"point_biserial\":-0.3}]},"
+    "\"violation_inflation\":["
+    " {\"suite\":\"libero_object\",\"unit\":\"decision\",\"inflation\":1.1},"
+    " {\"suite\":\"libero_object\",\"unit\":\"decision\",\"inflation\":1.3},"
+    " {\"suite\":\"libero_object\",\"unit\":\"episode\",\"inflation\":9.0}],"
+    "\"min_task_hold\":["
+    " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.1,\"epsilon\":0.1,\"pooled\":0.6,\"mondrian\":0.9},"
+    " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.2,\"epsilon\":0.1,\"pooled\":0.6,\"mondrian\":1.0}],"
+    "\"coverage\":["
+    " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.1,\"epsilon\":0.1,\"mondrian\":0.5},"
+    " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.2,\"epsilon\":0.1,\"mondrian\":0}]}";
+
+Test(findings, verdicts_follow_the_tables) {
+  cJSON* doc = cJSON_Parse(kDoc);
+  cr_assert_not_null(doc);
+  bk_sb_t sb = {0};
+  bk_find_write(doc, &sb);
+  const char* s = sb.s;
+  // confidence tracks sigma (|-0.95| >= 0.8)
+  const char* a = strstr(s, "Confidence tracks");
+  cr_assert_not_null(a);
+  cr_expect(strstr(a, "-0.95") && strstr(a, "**reproduced**") < strstr(a, "\n"), "%s", s);
+  // AUROC 0.75 is far from chance: not reproduced
+  const char* b = strstr(s, "does not predict");
+  cr_assert_not_null(b);
+  cr_expect(strstr(b, "**not reproduced**") && strstr(b, "**not reproduced**") < strstr(b, "\n"));
+  // inflation: the mean over the decision rows is 1.2 (episode rows ignored)
+  const char* c = strstr(s, "inflates");
+  cr_assert_not_null(c);
+  cr_expect(strstr(c, "1.2x") && strstr(c, "**not reproduced**") < strstr(c, "\n"), "%s", c);
+  // Mondrian: one countable setting (0.9 > 0.6) and one trivial (coverage 0)
+  const char* d = strstr(s, "Mondrian");
+  cr_assert_not_null(d);
+  cr_expect(strstr(d, "higher in 1 of 1") != NULL, "%s", d);
+  cr_expect(strstr(d, "1 setting(s) Mondrian abstains on everything") != NULL, "%s", d);
+  bk_sb_free(&sb);
+  cJSON_Delete(doc);
+}
