@@ -73,6 +73,7 @@ static void usage(FILE* f) {
           "  --video-every N         a frame every N control steps (default 1)\n"
           "  --frames                PNG frames in a folder per episode instead of MP4\n"
           "  --gl osmesa|egl         rendering backend for videos and image policies (default osmesa)\n"
+          "  --egl-device N          EGL device index on GPU nodes (default 0)\n"
           "  --resume                continue a run directory, skipping recorded episodes\n"
           "  --force                 replace an existing run directory's records\n"
           "  --quiet                 no progress output\n"
@@ -112,6 +113,7 @@ static const struct option kOpts[] = {
   {"video", required_argument, NULL, 'V'},     {"video-camera", required_argument, NULL, 'A'},
   {"video-every", required_argument, NULL, 'Y'}, {"frames", no_argument, NULL, 'G'},
   {"gl", required_argument, NULL, 'L'},        {"abstain", required_argument, NULL, 'B'},
+  {"egl-device", required_argument, NULL, 'U'},
   {NULL, 0, NULL, 0},
 };
 
@@ -153,6 +155,7 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
     case 'M': o->sampling_text = optarg; return 0;
     case 'V': r->video_dir = optarg; return 0;
     case 'B': o->abstain_path = optarg; return 0;
+    case 'U': return opt_int("egl-device", 0, 64, &r->egl_device);
     case 'A': r->video_camera = optarg; return 0;
     case 'Y': return opt_int("video-every", 1, 1000, &r->video_every);
     case 'G': r->frames = 1; return 0;

@@ -192,8 +192,8 @@ static int images(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_obs_t* 
   char err[256];
   size_t n = (size_t)BK_OBS_POLICY_SIZE * BK_OBS_POLICY_SIZE * 3;
   if (!ctx->render) {
-    ctx->render = bk_render_create(ctx->w->m, BK_OBS_RENDER_SIZE, BK_OBS_RENDER_SIZE,
-                                   (bk_gl_t)cfg->gl, err, sizeof err);
+    ctx->render = bk_render_create_on(ctx->w->m, BK_OBS_RENDER_SIZE, BK_OBS_RENDER_SIZE,
+                                      (bk_gl_t)cfg->gl, cfg->egl_device, err, sizeof err);
     ctx->image = malloc(n);
     ctx->wrist = malloc(n);
     if (!ctx->render || !ctx->image || !ctx->wrist) {

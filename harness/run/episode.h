@@ -43,6 +43,7 @@ typedef struct {
                   const bk_decision_t* dec);
   void* on_step_arg;
   int gl;                      /* bk_gl_t for policy images (0: OSMesa) */
+  int egl_device;              /* EGL device index when gl is EGL */
   int abstain;                 /* online abstention at threshold tau */
   double tau;
 } bk_episode_cfg_t;

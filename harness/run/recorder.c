@@ -16,7 +16,7 @@
 
 struct bk_recorder {
   char dir[1024], camera[64], partial[1100];
-  int every, frames, gl, worker, nframe;
+  int every, frames, gl, egl_device, worker, nframe;
   bk_render_t* render;
   bk_video_t* video;
   unsigned char* rgb;
@@ -24,7 +24,7 @@ struct bk_recorder {
 };
 
 bk_recorder_t* bk_recorder_create(const char* dir, const char* camera, int every, int frames,
-                                  int gl, int worker) {
+                                  int gl, int egl_device, int worker) {
   bk_recorder_t* r = calloc(1, sizeof *r);
   if (!r) return NULL;
   snprintf(r->dir, sizeof r->dir, "%s", dir);
@@ -32,6 +32,7 @@ bk_recorder_t* bk_recorder_create(const char* dir, const char* camera, int every
   r->every = every > 0 ? every : 1;
   r->frames = frames;
   r->gl = gl;
+  r->egl_device = egl_device;
   r->worker = worker;
   r->rgb = malloc((size_t)REC_SIZE * REC_SIZE * 3);
   if (!r->rgb) {
@@ -66,7 +67,8 @@ static void overlay(const struct bk_episode_ctx* ctx, const bk_episode_t* ep,
 // start the episode's output: a temporary video or frame folder
 static int start(bk_recorder_t* r, const struct bk_episode_ctx* ctx) {
   if (!r->render) {
-    r->render = bk_render_create(ctx->w->m, REC_SIZE, REC_SIZE, (bk_gl_t)r->gl, r->err, sizeof r->err);
+    r->render = bk_render_create_on(ctx->w->m, REC_SIZE, REC_SIZE, (bk_gl_t)r->gl, r->egl_device,
+                                    r->err, sizeof r->err);
     if (!r->render) return -1;
   }
   r->nframe = 0;

@@ -14,7 +14,7 @@ typedef struct bk_recorder bk_recorder_t;
 
 /* dir must exist; camera e.g. "agentview"; every >= 1; frames: PNGs instead of MP4. */
 bk_recorder_t* bk_recorder_create(const char* dir, const char* camera, int every, int frames,
-                                  int gl, int worker);
+                                  int gl, int egl_device, int worker);
 void bk_recorder_free(bk_recorder_t* rec);
 
 /* The episode loop's on_step hook (arg = the recorder). */

@@ -146,6 +146,7 @@ static void* worker_main(void* arg) {
     ecfg.shift = c->shift.axis >= 0 ? &c->shift : NULL;
     ecfg.thr_expert = (c->thr && c->thr->have[j->task]) ? c->thr->thr[j->task] : NULL;
     ecfg.gl = c->gl;
+    ecfg.egl_device = c->egl_device;
     if (c->tau) {
       ecfg.abstain = 1;
       if (bk_tau_lookup(c->tau, r->suite_name, bk_sample_mode_name(c->ep.sampling.mode), wk->value,
@@ -307,7 +308,8 @@ static int run_workers(run_t* r, char* err, int err_sz) {
     if (!wk[i].policy) rc = BK_EINVAL;
     if (!rc) rc = bk_episode_alloc(&wk[i].ep, c->ep.max_steps, c->force_trace);
     if (!rc && c->video_dir) {
-      wk[i].rec = bk_recorder_create(c->video_dir, c->video_camera, c->video_every, c->frames, c->gl, i);
+      wk[i].rec = bk_recorder_create(c->video_dir, c->video_camera, c->video_every, c->frames, c->gl,
+                                     c->egl_device, i);
       if (!wk[i].rec) rc = BK_ENOMEM;
     }
   }

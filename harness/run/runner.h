@@ -38,6 +38,7 @@ typedef struct {
   int video_every;             /* a frame every N control steps (default 1) */
   int frames;                  /* PNG frames instead of MP4 */
   int gl;                      /* bk_gl_t of every renderer (0: OSMesa) */
+  int egl_device;              /* EGL device index (--egl-device) */
   const struct bk_tau* tau;    /* online abstention thresholds, or NULL */
 } bk_run_cfg_t;
 
