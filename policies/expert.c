@@ -216,19 +216,23 @@ static int plan(expert_t* x, int h, double* chunk) {
 
 // ---------------------------------------------------------------- the policy
 
-// the rollout's data and controller belong to one world; the controller's posture is
+// the rollout's data and controller belong to one world (made clean at every reset); the controller's posture is
 // LIBERO's init configuration, as the episode's controller has it
-static int bind(expert_t* x, const bk_world_t* w) {
-  if (x->w == w && x->d) return 0;
-  mj_deleteData(x->d);
-  bk_osc_free(x->osc);
-  x->w = w;
-  x->d = mj_makeData(w->m);
-  x->osc = bk_osc_create(w);
-  if (!x->d || !x->osc) {
-    x->w = NULL;
-    return BK_ENOMEM;
+static int bind(expert_t* x, const bk_world_t* w, int fresh) {
+  if (x->w == w && x->d && !fresh) return 0;
+  if (x->w != w || !x->d) {
+    mj_deleteData(x->d);
+    bk_osc_free(x->osc);
+    x->w = w;
+    x->d = mj_makeData(w->m);
+    x->osc = bk_osc_create(w);
+    if (!x->d || !x->osc) {
+      x->w = NULL;
+      return BK_ENOMEM;
+    }
   }
+  // each episode starts from a clean copy: an engine error may have left it mid-step
+  mj_resetData(w->m, x->d);
   for (int i = 0; i < BK_ARM_NJ; i++) x->d->qpos[w->arm_qposadr[i]] = w->arm_init[i];
   mj_kinematics(w->m, x->d);
   mj_comPos(w->m, x->d);
@@ -266,12 +270,12 @@ static void* create(const char* options, char* err, int err_sz) {
 static int reset(void* self, const bk_world_t* w, const mjData* d, uint64_t seed) {
   (void)d;
   (void)seed;
-  return bind(self, w);
+  return bind(self, w, 1);
 }
 
 static int act(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t* out) {
   expert_t* x = self;
-  int rc = bind(x, obs->w);
+  int rc = bind(x, obs->w, 0);
   if (rc) return rc;
   observe(x, obs->d);
   rc = plan(x, q->h, out->actions);

@@ -20,6 +20,9 @@ sim="$common --policy simvla --inits 0-7 --max-steps 140 --sampling perturb:sigm
 "$BOKBO" run $sim --abstain "$tmp/tau.json" --out "$tmp/online" && ok online_run || bad online_run
 "$BOKBO" run $sim --abstain "$tmp/nope.json" --out "$tmp/x" 2>/dev/null
 [ $? -eq 2 ] && ok missing_tau_file || bad missing_tau_file
+sed 's/"tau":[^,]*/"tau":"nan"/' "$tmp/tau.json" > "$tmp/nan.json"
+"$BOKBO" run $sim --abstain "$tmp/nan.json" --out "$tmp/x" 2>/dev/null
+[ $? -eq 2 ] && [ ! -e "$tmp/x" ] && ok nan_tau_refused || bad nan_tau_refused
 
 "$PY" - "$tmp" <<'PYEOF' && ok online_equals_offline || bad online_equals_offline
 import json, sys

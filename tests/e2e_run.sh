@@ -100,6 +100,24 @@ for r in map(json.loads, open(sys.argv[1] + "/episodes.jsonl")):
 PYEOF
 check thresholds_from_missing_run 2 "$BOKBO" thresholds --run "$tmp/nope" --out "$tmp/t2.json"
 
+# options found wrong before anything is written
+check bad_policy_opt 2 "$BOKBO" run --suite libero_object --policy simvla --policy-opt offst=0.1 --out "$tmp/bp"
+[ ! -e "$tmp/bp" ] && ok bad_policy_opt_writes_nothing || bad bad_policy_opt_writes_nothing
+check perturb_needs_k 2 "$BOKBO" run --suite libero_object --sampling perturb:sigma=0.1 --k 1 --out "$tmp/bp"
+check confidence_needs_logprobs 2 "$BOKBO" run --suite libero_object --policy expert --scorer confidence --k 2 --out "$tmp/bp"
+check short_chunk 0 "$BOKBO" run --suite libero_object --tasks 1 --inits 0 --chunk 4 --max-steps 8 --quiet --out "$tmp/chunk4"
+grep -q '"open_loop":4' "$tmp/chunk4/episodes.jsonl" && ok open_loop_follows_chunk || bad open_loop_follows_chunk
+check resume_without_trace 2 "$BOKBO" run --suite libero_object --tasks 0,3 --inits 0-2 --max-steps 30 --quiet \
+  --global-threshold 25 --out "$tmp/r" --resume
+printf '{"suite":"libero_object","tasks":{"abc":{"robot_object":1,"robot_fixture":1,"object_object":1}}}' > "$tmp/badthr.json"
+check thresholds_bad_task_key 2 "$BOKBO" run --suite libero_object --tasks 0 --thresholds "$tmp/badthr.json" --out "$tmp/bp"
+
+# a sweep value that 6 digits would round: resume still recognises its episodes
+sv="--suite libero_object --policy simvla --tasks 0 --inits 0 --max-steps 8 --k 2 --quiet --out $tmp/sv"
+check odd_value 0 "$BOKBO" run $sv --sampling perturb:sigma=0.0123456789,0.2
+check odd_value_resume 0 "$BOKBO" run $sv --sampling perturb:sigma=0.0123456789,0.2 --resume
+[ "$(wc -l < "$tmp/sv/episodes.jsonl")" -eq 2 ] && ok odd_value_not_rerun || bad odd_value_not_rerun
+
 # videos and frames: one per episode, named by outcome, a frame every N steps
 check frames 0 "$BOKBO" run --suite libero_object --tasks 2 --inits 0 --max-steps 20 --quiet \
   --out "$tmp/rv" --video "$tmp/frames" --frames --video-every 5

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sample/sample.h"
@@ -26,6 +27,13 @@ Test(sample, parses_modes_and_sweeps) {
   cr_expect_neq(bk_sample_parse("perturb:sigma=-1", &s, v, &n, err, sizeof err), 0);
   cr_expect_neq(bk_sample_parse("perturb:s=0.1", &s, v, &n, err, sizeof err), 0);
   cr_expect_neq(bk_sample_parse("beam:K=3", &s, v, &n, err, sizeof err), 0);
+  cr_expect_neq(bk_sample_parse("perturb:sigma=0.1,0.1", &s, v, &n, err, sizeof err), 0,
+                "a repeated value would run every episode twice");
+  char many[256] = "perturb:sigma=0.01";
+  for (int i = 2; i <= BK_SAMPLE_MAX_VALUES + 1; i++) {
+    snprintf(many + strlen(many), sizeof many - strlen(many), ",%g", 0.01 * i);
+  }
+  cr_expect_neq(bk_sample_parse(many, &s, v, &n, err, sizeof err), 0, "17 values are refused, not cut");
   cr_expect(strstr(err, "temperature:T=") != NULL, "%s", err);
 }
 

@@ -209,6 +209,15 @@ static int sampling_options(run_opts_t* o) {
     bk_cli_error("run", "policy '%s' has no distribution to sample at a temperature", r->policy->name);
     return -1;
   }
+  if (r->ep.sampling.mode == BK_SAMPLE_PERTURB && r->ep.k == 1 && r->ep.sampling.keep_greedy) {
+    bk_cli_error("run", "--sampling perturb with --k 1 keeps only the unperturbed chunk: use --k > 1 or :keep=0");
+    return -1;
+  }
+  if (r->ep.scorer == BK_SCORER_CONFIDENCE && !(r->policy->flags & BK_POLICY_DISTRIBUTION) &&
+      !r->policy->logprob) {
+    bk_cli_error("run", "--scorer confidence: policy '%s' gives no log-probabilities", r->policy->name);
+    return -1;
+  }
   if (r->ep.scorer == BK_SCORER_PREDICTOR && !o->predictor_path) {
     bk_cli_error("run", "--scorer predictor needs --predictor FILE");
     return -1;
@@ -216,6 +225,11 @@ static int sampling_options(run_opts_t* o) {
   if (o->predictor_path) {
     if (bk_vp_load(o->predictor_path, &o->predictor, err, sizeof err)) {
       bk_cli_error("run", "%s", err);
+      return -1;
+    }
+    if (strncmp(o->predictor.suite, r->suite, strlen(r->suite)) != 0) {
+      bk_cli_error("run", "%s: the predictor was trained on %s, not %s", o->predictor_path,
+                   o->predictor.suite, r->suite);
       return -1;
     }
     r->ep.predictor = &o->predictor;
@@ -286,6 +300,7 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
   if (!have_inits) for (r->ninit = 0; r->ninit < BK_NINIT; r->ninit++) r->inits[r->ninit] = r->ninit;
   if (!r->nseed) r->seeds[r->nseed++] = 0;
   if (!r->ep.max_steps) r->ep.max_steps = s->max_steps;
+  if (!r->ep.open_loop) r->ep.open_loop = r->ep.chunk < 8 ? r->ep.chunk : 8;
   if (r->ep.open_loop > r->ep.chunk) {
     bk_cli_error("run", "--open-loop %d exceeds --chunk %d", r->ep.open_loop, r->ep.chunk);
     return -1;
@@ -298,13 +313,21 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
     return -1;
   }
   if (!o->out[0]) snprintf(o->out, sizeof o->out, "results/runs/%s_%s", r->suite, r->policy->name);
+  // the policy's options are checked now, before anything is written
+  char err[512];
+  void* probe = r->policy->create(r->policy_opts, err, sizeof err);
+  if (!probe) {
+    bk_cli_error("run", "--policy-opt: %s", err);
+    return -1;
+  }
+  r->policy->destroy(probe);
   return 0;
 }
 
 static int parse(int argc, char** argv, run_opts_t* o) {
   bk_run_cfg_t* r = &o->run;
   r->policy = bk_policy_find("expert");
-  r->ep.chunk = r->ep.open_loop = 8;
+  r->ep.chunk = 8;  // open_loop defaults to min(8, chunk) once --chunk is known
   r->ep.k = 1;
   r->ep.ref = bk_policy_find("expert");
   r->shift.axis = -1;
@@ -366,7 +389,7 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
 static int same_config(const cJSON* old, const cJSON* now, const char* path) {
   const char* keys[] = {"suite", "policy", "policy_opts", "k", "chunk", "open_loop",
                         "max_steps", "thresholds", "global_threshold", "sampling", "scorer",
-                        "predictor", "reference", "run_seed", "abstain"};
+                        "predictor", "reference", "run_seed", "abstain", "force_trace"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
     const cJSON* a = cJSON_GetObjectItem(old, keys[i]);
     const cJSON* b = cJSON_GetObjectItem(now, keys[i]);

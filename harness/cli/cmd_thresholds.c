@@ -47,10 +47,13 @@ int bk_cmd_thresholds(int argc, char** argv) {
   }
   bk_thr_t t;
   char err[1024];
-  if (bk_thr_from_run(run, q, margin, floor, &t, err, sizeof err) ||
-      bk_thr_save(&t, out, err, sizeof err)) {
+  if (bk_thr_from_run(run, q, margin, floor, &t, err, sizeof err)) {
     bk_cli_error("thresholds", "%s", err);
     return BK_EXIT_USAGE;
+  }
+  if (bk_thr_save(&t, out, err, sizeof err)) {
+    bk_cli_error("thresholds", "%s", err);
+    return BK_EXIT_FAIL;
   }
   printf("%s: q=%.3g margin=%.3g floor=%.3g (newtons)\n task  robot_object  robot_fixture  object_object  steps\n",
          t.suite, q, margin, floor);

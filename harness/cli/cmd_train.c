@@ -133,19 +133,16 @@ bad:
 // write the model plus what it was trained on
 static int save(const train_t* t, const bk_predictor_t* p, const char* run, const char* out) {
   char err[512];
-  if (bk_vp_save(p, out, err, sizeof err)) goto fail;
-  cJSON* j = bk_json_load(out, err, sizeof err);
-  if (!j) goto fail;
+  cJSON* j = bk_vp_json(p);
   cJSON_AddStringToObject(j, "source", run);
   cJSON_AddNumberToObject(j, "fraction", t->fraction);
   cJSON_AddNumberToObject(j, "split_seed", (double)t->split_seed);
   cJSON_AddItemReferenceToObject(j, "train_episodes", t->train_keys);
   char* text = cJSON_Print(j);
-  int rc = bk_write_atomic(out, text, err, sizeof err);
+  int rc = text ? bk_write_atomic(out, text, err, sizeof err) : BK_ENOMEM;
   free(text);
   cJSON_Delete(j);
   if (!rc) return 0;
-fail:
   bk_cli_error("train-predictor", "%s", err);
   return -1;
 }
@@ -170,7 +167,7 @@ int bk_cmd_train(int argc, char** argv) {
   if (!rc) rc = bk_vp_train(t.feat, t.task, t.label, t.n, C, &p, t.err, sizeof t.err);
   if (!rc) {
     snprintf(p.suite, sizeof p.suite, "%s", t.suite);
-    rc = save(&t, &p, run, out);
+    rc = save(&t, &p, run, out) ? BK_EIO : 0;
     if (!rc) printf("trained on %d decisions (%d violating) of %d episodes -> %s\n", p.ntrain,
                     p.npos, cJSON_GetArraySize(t.train_keys), out);
   } else {
@@ -180,5 +177,5 @@ int bk_cmd_train(int argc, char** argv) {
   free(t.feat);
   free(t.task);
   free(t.label);
-  return rc ? BK_EXIT_USAGE : BK_EXIT_OK;
+  return rc == BK_EIO ? BK_EXIT_FAIL : (rc ? BK_EXIT_USAGE : BK_EXIT_OK);
 }

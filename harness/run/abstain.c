@@ -9,18 +9,25 @@
 #include "core/err.h"
 #include "run/jsonl.h"
 
-// a threshold: a number, or "-inf" / "inf"
+// a threshold: a finite number, or exactly "-inf" / "inf"
 static int tau_value(const cJSON* x, double* out) {
-  if (cJSON_IsNumber(x)) {
+  if (cJSON_IsNumber(x) && isfinite(x->valuedouble)) {
     *out = x->valuedouble;
     return 0;
   }
-  if (cJSON_IsString(x)) {
-    char* end;
-    *out = strtod(x->valuestring, &end);
-    return *end ? -1 : 0;
+  const char* s = cJSON_GetStringValue(x);
+  if (s && (!strcmp(s, "inf") || !strcmp(s, "-inf"))) {
+    *out = s[0] == '-' ? -INFINITY : INFINITY;
+    return 0;
   }
   return -1;
+}
+
+// a task key: a whole decimal number in range, or -1
+static int task_key(const char* key) {
+  char* end;
+  long t = strtol(key, &end, 10);
+  return (end != key && !*end && t >= 0 && t < BK_SUITE_NTASK) ? (int)t : -1;
 }
 
 // one group of the file
@@ -36,8 +43,8 @@ static int load_group(const cJSON* g, bk_tau_group_t* out) {
   const cJSON* per = cJSON_GetObjectItem(g, "tau_per_task");
   const cJSON* x;
   cJSON_ArrayForEach(x, per) {
-    int t = atoi(x->string);
-    if (t < 0 || t >= BK_SUITE_NTASK || tau_value(x, &out->tau_task[t])) return -1;
+    int t = task_key(x->string);
+    if (t < 0 || tau_value(x, &out->tau_task[t])) return -1;
     out->have_task[t] = 1;
   }
   return 0;

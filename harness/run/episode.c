@@ -272,6 +272,7 @@ static void rollout(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk
     if (decide(ctx, cfg, ops, self, eseed, dec, ep)) return;
     if (cfg->abstain && !(dec->s <= cfg->tau)) {  // hand over: nothing runs, the episode ends
       dec->abstain = 1;
+      dec->viol_expert = dec->viol_global = -1;  // nothing ran: no verdict
       ep->abstained = 1;
       ep->ndecision++;
       return;

@@ -24,6 +24,7 @@ void bk_record_json_string(bk_sb_t* sb, const char* s) {
 #define PUT_INT(sb, v) bk_sb_printf(sb, "%d", (int)(v))
 #define PUT_BOOL(sb, v) bk_sb_puts(sb, (v) ? "true" : "false")
 #define PUT_NUM(sb, v) put_number(sb, v)
+#define PUT_EXACT(sb, v) put_exact(sb, v)
 
 // a number, or null when it is not finite (JSON has no NaN)
 static void put_number(bk_sb_t* sb, double v) {

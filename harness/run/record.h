@@ -30,7 +30,7 @@ typedef struct {
   X(seed, INT, e->seed)                              \
   X(policy, STR, c->policy)                          \
   X(sampling, STR, c->sampling)                      \
-  X(value, NUM, c->value)                            \
+  X(value, EXACT, c->value)                            \
   X(scorer, STR, c->scorer)                          \
   X(k, INT, c->k)                                    \
   X(chunk, INT, c->chunk)                            \

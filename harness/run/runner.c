@@ -93,10 +93,12 @@ static void finish_episode(worker_t* wk) {
   wk->trace.len = 0;
   if (r->trace_fd >= 0) trace_rows(r, &wk->ep, &wk->trace);
   pthread_mutex_lock(&r->lock);
-  int bad = wk->line.failed || append_whole(r->fd, wk->line.s, wk->line.len);
+  // the trace first: an episode whose record line is written is complete everywhere
+  int bad = wk->line.failed || wk->trace.failed;
   if (!bad && r->trace_fd >= 0 && wk->trace.len) {
     bad = append_whole(r->trace_fd, wk->trace.s, wk->trace.len);
   }
+  if (!bad) bad = append_whole(r->fd, wk->line.s, wk->line.len);
   if (bad && !r->failed) {
     r->failed = 1;
     snprintf(r->err, sizeof r->err, "%s/episodes.jsonl: write failed (%s); records so far kept",

@@ -170,8 +170,13 @@ int bk_thr_load(const char* path, bk_thr_t* t, char* err, int err_sz) {
     snprintf(t->suite, sizeof t->suite, "%s", suite->valuestring);
     const cJSON* jt;
     cJSON_ArrayForEach(jt, tasks) {
-      int id = atoi(jt->string);
-      if (id < 0 || id >= BK_SUITE_NTASK) continue;
+      char* end;
+      long id = strtol(jt->string, &end, 10);
+      if (end == jt->string || *end || id < 0 || id >= BK_SUITE_NTASK) {
+        rc = bk_fail(err, err_sz, BK_EPARSE, "%s: task key '%s': expected 0-%d", path, jt->string,
+                     BK_SUITE_NTASK - 1);
+        break;
+      }
       if ((rc = load_task(jt, path, jt->string, t->thr[id], err, err_sz))) break;
       t->have[id] = 1;
     }

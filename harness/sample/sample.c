@@ -15,10 +15,13 @@ const char* bk_sample_mode_name(bk_sample_mode_t mode) {
 // "0.02,0.05" into values; 0 or -1
 static int parse_values(const char* p, double* values, int* n) {
   *n = 0;
-  while (*p && *n < BK_SAMPLE_MAX_VALUES) {
+  while (*p) {
     char* end;
     double v = strtod(p, &end);
-    if (end == p || !isfinite(v) || v < 0) return -1;
+    if (end == p || !isfinite(v) || v < 0 || *n == BK_SAMPLE_MAX_VALUES) return -1;
+    for (int i = 0; i < *n; i++) {
+      if (values[i] == v) return -1;  // a repeated value would run its episodes twice
+    }
     values[(*n)++] = v;
     p = end;
     if (*p == ',') p++;
@@ -54,8 +57,8 @@ int bk_sample_parse(const char* text, bk_sampling_t* s, double* values, int* nva
   }
   return bk_fail(err, err_sz, BK_EINVAL,
                  "bad sampling '%s': expected greedy, perturb:sigma=S[,S2...][:keep=0|1] or "
-                 "temperature:T=T[,T2...]",
-                 text);
+                 "temperature:T=T[,T2...] (at most %d distinct values >= 0)",
+                 text, BK_SAMPLE_MAX_VALUES);
 }
 
 uint64_t bk_sample_seed(uint64_t episode_seed, int decision, int candidate) {

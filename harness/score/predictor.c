@@ -124,6 +124,15 @@ int bk_vp_train(const double* feat, const int* task, const int* label, int n, do
 }
 
 int bk_vp_save(const bk_predictor_t* p, const char* path, char* err, int err_sz) {
+  cJSON* j = bk_vp_json(p);
+  char* text = cJSON_Print(j);
+  cJSON_Delete(j);
+  int rc = text ? bk_write_atomic(path, text, err, err_sz) : BK_ENOMEM;
+  free(text);
+  return rc;
+}
+
+cJSON* bk_vp_json(const bk_predictor_t* p) {
   cJSON* j = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "model", "logistic regression (liblinear L2R_LR)");
   cJSON_AddStringToObject(j, "suite", p->suite);
@@ -134,11 +143,7 @@ int bk_vp_save(const bk_predictor_t* p, const char* path, char* err, int err_sz)
   cJSON_AddNumberToObject(j, "C", p->C);
   cJSON_AddNumberToObject(j, "n_train", p->ntrain);
   cJSON_AddNumberToObject(j, "n_violating", p->npos);
-  char* text = cJSON_Print(j);
-  cJSON_Delete(j);
-  int rc = text ? bk_write_atomic(path, text, err, err_sz) : BK_ENOMEM;
-  free(text);
-  return rc;
+  return j;
 }
 
 // an array of exactly n numbers
@@ -162,9 +167,14 @@ int bk_vp_load(const char* path, bk_predictor_t* p, char* err, int err_sz) {
             numbers(cJSON_GetObjectItem(j, "weights"), p->w, BK_NFEATURE + BK_SUITE_NTASK) ||
             numbers(cJSON_GetObjectItem(j, "mean"), p->mean, BK_NFEATURE) ||
             numbers(cJSON_GetObjectItem(j, "scale"), p->scale, BK_NFEATURE);
+  for (int i = 0; !bad && i < BK_NFEATURE; i++) {
+    bad = !(p->scale[i] > 0) || !isfinite(p->scale[i]) || !isfinite(p->mean[i]);
+  }
+  for (int i = 0; !bad && i < BK_NFEATURE + BK_SUITE_NTASK; i++) bad = !isfinite(p->w[i]);
   if (!bad) {
     snprintf(p->suite, sizeof p->suite, "%s", suite->valuestring);
     p->bias = bias->valuedouble;
+    bad = !isfinite(p->bias);
   }
   cJSON_Delete(j);
   if (bad) return bk_fail(err, err_sz, BK_EPARSE, "%s: not a bokbo predictor model", path);

@@ -18,6 +18,7 @@
 #ifndef BK_SCORE_PREDICTOR_H
 #define BK_SCORE_PREDICTOR_H
 
+#include <cjson/cJSON.h>
 #include <mujoco/mujoco.h>
 
 #include "sim/world.h"
@@ -47,6 +48,9 @@ int bk_vp_train(const double* feat, const int* task, const int* label, int n, do
                 bk_predictor_t* out, char* err, int err_sz);
 
 int bk_vp_save(const bk_predictor_t* p, const char* path, char* err, int err_sz);
+
+/* The model as a JSON object (what bk_vp_save writes), for callers that add fields. */
+cJSON* bk_vp_json(const bk_predictor_t* p);
 int bk_vp_load(const char* path, bk_predictor_t* p, char* err, int err_sz);
 
 #endif

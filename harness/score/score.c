@@ -45,9 +45,9 @@ void bk_score_group_error(const double* a, const double* ref, double out[BK_NGRO
 }
 
 int bk_score_argmin(const double* risk, int k) {
-  int best = 0;
-  for (int c = 1; c < k; c++) {
-    if (isnan(risk[best]) || risk[c] < risk[best]) best = c;
+  int best = -1;
+  for (int c = 0; c < k; c++) {
+    if (!isnan(risk[c]) && (best < 0 || risk[c] < risk[best])) best = c;
   }
-  return best;
+  return best < 0 ? 0 : best;  // all NaN: the first candidate
 }

@@ -263,7 +263,12 @@ static void boot_aggregate(bk_boot_side_t* s, const bk_boot_result_t* r) {
     holds += s->hold[b];
     s->nothing_executed += s->executed[b] == 0;
   }
-  for (long k = 0; k < (long)B * s->ntau; k++) s->abstain_all += s->tau[k] == -INFINITY;
+  // groups that always abstain; task ids without episodes are not groups
+  for (long k = 0; k < (long)B * s->ntau; k++) {
+    int t = (int)(k % s->ntau);
+    int empty = s->ntau > 1 && r->task_cal[t] + r->task_test[t] == 0;
+    s->abstain_all += !empty && s->tau[k] == -INFINITY;
+  }
   s->hold_rate = (double)holds / (double)B;
   s->mean_coverage = boot_mean(s->coverage, B);
   s->mean_net_success = boot_mean(s->net_success, B);
