@@ -120,6 +120,10 @@ int bk_cmd_repro(int argc, char** argv) {
     r.train_sigma = "0.1";
   }
   if (!r.out) r.out = r.quick ? "results/runs/repro-quick" : "results/runs/repro";
+  if (strchr(r.out, ' ')) {
+    bk_cli_error("repro", "--out '%s': a path without spaces, please", r.out);
+    return BK_EXIT_USAGE;
+  }
   const char* suites[2] = {"libero_object", "libero_spatial"};
   int rc = 0;
   for (int i = 0; i < 2 && !rc; i++) rc = suite(&r, suites[i]);
