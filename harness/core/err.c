@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char* bk_strerror(int code) {
   switch (code) {
@@ -23,6 +24,23 @@ int bk_fail(char* err, int err_sz, int code, const char* fmt, ...) {
     va_end(ap);
   }
   return code;
+}
+
+FILE* bk_atomic_open(const char* path, char* tmp, int tmp_sz, char* err, int err_sz) {
+  snprintf(tmp, (size_t)tmp_sz, "%s.tmp.%ld", path, (long)getpid());
+  FILE* f = fopen(tmp, "wb");
+  if (!f) bk_fail(err, err_sz, BK_EIO, "%s: cannot create (%s)", path, strerror(errno));
+  return f;
+}
+
+int bk_atomic_commit(FILE* f, const char* tmp, const char* path, int bad, char* err, int err_sz) {
+  bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
+  bad |= fclose(f) != 0;
+  if (bad || rename(tmp, path) != 0) {
+    unlink(tmp);
+    return bk_fail(err, err_sz, BK_EIO, "%s: write failed", path);
+  }
+  return 0;
 }
 
 char* bk_read_file(const char* path, long* len, char* err, int err_sz) {

@@ -33,15 +33,7 @@ static int write_rows(FILE* f, const unsigned char* rgb, int width, int height) 
 int bk_png_write(const char* path, const unsigned char* rgb, int width, int height,
                  char* err, int err_sz) {
   char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  FILE* f = fopen(tmp, "wb");
-  if (!f) return bk_fail(err, err_sz, BK_EIO, "%s: cannot create", path);
-  int bad = write_rows(f, rgb, width, height);
-  bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-  bad |= fclose(f) != 0;
-  if (bad || rename(tmp, path) != 0) {
-    unlink(tmp);
-    return bk_fail(err, err_sz, BK_EIO, "%s: write failed", path);
-  }
-  return 0;
+  FILE* f = bk_atomic_open(path, tmp, sizeof tmp, err, err_sz);
+  if (!f) return BK_EIO;
+  return bk_atomic_commit(f, tmp, path, write_rows(f, rgb, width, height), err, err_sz);
 }

@@ -89,18 +89,25 @@ static void judge(const bk_episode_cfg_t* cfg, bk_decision_t* dec) {
   }
 }
 
-// reset to the init state and let the gripper open, as the peer harnesses do
+int bk_episode_start(const bk_world_t* w, bk_osc_t* osc, mjData* d, int init,
+                     const bk_shift_t* shift, char* err, int err_sz) {
+  int rc = bk_init_state(w, init, shift, d, err, err_sz);
+  if (rc) return rc;
+  mj_forward(w->m, d);
+  bk_osc_reset(osc, d);
+  const double settle[BK_ACTION_DIM] = {0, 0, 0, 0, 0, 0, -1};
+  double peak[BK_NFORCE];
+  for (int i = 0; i < BK_SETTLE_STEPS; i++) bk_step_control(w, osc, d, settle, peak, NULL);
+  mj_forward(w->m, d);
+  return 0;
+}
+
+// reset to the init state and let the gripper open, then reset the policies
 static int reset(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_policy_ops_t* ops,
                  void* self, int init, int seed, bk_episode_t* ep) {
   const bk_world_t* w = ctx->w;
-  int rc = bk_init_state(w, init, cfg->shift, ctx->d, ep->error, sizeof ep->error);
+  int rc = bk_episode_start(w, ctx->osc, ctx->d, init, cfg->shift, ep->error, sizeof ep->error);
   if (rc) return rc;
-  mj_forward(w->m, ctx->d);
-  bk_osc_reset(ctx->osc, ctx->d);
-  const double settle[BK_ACTION_DIM] = {0, 0, 0, 0, 0, 0, -1};
-  double peak[BK_NFORCE];
-  for (int i = 0; i < BK_SETTLE_STEPS; i++) bk_step_control(w, ctx->osc, ctx->d, settle, peak, NULL);
-  mj_forward(w->m, ctx->d);
   uint64_t eseed = bk_episode_seed(w, cfg->run_seed, init, seed);
   rc = ops->reset(self, w, ctx->d, eseed);
   if (!rc && ctx->ref_self) rc = ctx->ref->reset(ctx->ref_self, w, ctx->d, eseed);

@@ -116,6 +116,13 @@ int bk_episode_run(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg,
                    const bk_policy_ops_t* ops, void* self, int init, int seed,
                    bk_episode_t* ep);
 
+/* The start of every episode: init state `init` (with the shift, may be NULL), the
+ * controller reset, then 10 settle steps of (0,0,0,0,0,0,-1) that are not counted, as
+ * the peer harnesses do. Kinematics of d are current on return. Returns 0 or the init
+ * state's error (err filled). The viewer's re-simulation starts the same way. */
+int bk_episode_start(const bk_world_t* w, bk_osc_t* osc, mjData* d, int init,
+                     const bk_shift_t* shift, char* err, int err_sz);
+
 /* The seed of an episode: a hash of (run seed, suite, task, init, seed). */
 uint64_t bk_episode_seed(const bk_world_t* w, uint64_t run_seed, int init, int seed);
 

@@ -69,15 +69,7 @@ cJSON* bk_json_load(const char* path, char* err, int err_sz) {
 
 int bk_write_atomic(const char* path, const char* text, char* err, int err_sz) {
   char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  FILE* f = fopen(tmp, "w");
-  if (!f) return bk_fail(err, err_sz, BK_EIO, "%s: %s", path, strerror(errno));
-  int bad = fputs(text, f) < 0;
-  bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-  bad |= fclose(f) != 0;
-  if (bad || rename(tmp, path) != 0) {
-    unlink(tmp);
-    return bk_fail(err, err_sz, BK_EIO, "%s: write failed", path);
-  }
-  return 0;
+  FILE* f = bk_atomic_open(path, tmp, sizeof tmp, err, err_sz);
+  if (!f) return BK_EIO;
+  return bk_atomic_commit(f, tmp, path, fputs(text, f) < 0, err, err_sz);
 }

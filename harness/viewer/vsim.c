@@ -104,13 +104,7 @@ void bk_vsim_free(bk_vsim_t* s) {
 static void rewind_playback(bk_vsim_t* s) {
   const bk_world_t* w = s->w;
   char err[256];
-  bk_init_state(w, s->init, s->cfg.shift, s->d, err, sizeof err);
-  mj_forward(w->m, s->d);
-  bk_osc_reset(s->osc, s->d);
-  const double settle[BK_ACTION_DIM] = {0, 0, 0, 0, 0, 0, -1};
-  double peak[BK_NFORCE];
-  for (int i = 0; i < BK_SETTLE_STEPS; i++) bk_step_control(w, s->osc, s->d, settle, peak, NULL);
-  mj_forward(w->m, s->d);
+  bk_episode_start(w, s->osc, s->d, s->init, s->cfg.shift, err, sizeof err);
   mj_copyData(s->d0, w->m, s->d);
   bk_osc_copy(s->osc0, s->osc);
   s->t = s->j = 0;
