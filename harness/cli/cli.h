@@ -25,6 +25,7 @@ int bk_cmd_train(int argc, char** argv);
 int bk_cmd_calibrate(int argc, char** argv);
 int bk_cmd_report(int argc, char** argv);
 int bk_cmd_repro(int argc, char** argv);
+int bk_cmd_merge(int argc, char** argv);
 int bk_cmd_scene(int argc, char** argv);
 
 #endif

@@ -74,6 +74,8 @@ static void usage(FILE* f) {
           "  --frames                PNG frames in a folder per episode instead of MP4\n"
           "  --gl osmesa|egl         rendering backend for videos and image policies (default osmesa)\n"
           "  --egl-device N          EGL device index on GPU nodes (default 0)\n"
+          "  --shard I/N             run only the I-th of N interleaved parts of the episodes\n"
+          "                          (cluster array jobs; join the parts with 'bokbo merge')\n"
           "  --resume                continue a run directory, skipping recorded episodes\n"
           "  --force                 replace an existing run directory's records\n"
           "  --quiet                 no progress output\n"
@@ -113,7 +115,7 @@ static const struct option kOpts[] = {
   {"video", required_argument, NULL, 'V'},     {"video-camera", required_argument, NULL, 'A'},
   {"video-every", required_argument, NULL, 'Y'}, {"frames", no_argument, NULL, 'G'},
   {"gl", required_argument, NULL, 'L'},        {"abstain", required_argument, NULL, 'B'},
-  {"egl-device", required_argument, NULL, 'U'},
+  {"egl-device", required_argument, NULL, 'U'}, {"shard", required_argument, NULL, 'H'},
   {NULL, 0, NULL, 0},
 };
 
@@ -156,6 +158,15 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
     case 'V': r->video_dir = optarg; return 0;
     case 'B': o->abstain_path = optarg; return 0;
     case 'U': return opt_int("egl-device", 0, 64, &r->egl_device);
+    case 'H': {
+      int n = 0;
+      if (sscanf(optarg, "%d/%d%n", &r->shard, &r->nshard, &n) == 2 && !optarg[n] && r->nshard >= 1 &&
+          r->nshard <= 100000 && r->shard >= 0 && r->shard < r->nshard) {
+        return 0;
+      }
+      bk_cli_error("run", "--shard '%s': expected I/N with 0 <= I < N", optarg);
+      return -1;
+    }
     case 'A': r->video_camera = optarg; return 0;
     case 'Y': return opt_int("video-every", 1, 1000, &r->video_every);
     case 'G': r->frames = 1; return 0;
@@ -376,6 +387,8 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddItemToObject(j, "seeds", cJSON_CreateIntArray(r->seeds, r->nseed));
   cJSON_AddNumberToObject(j, "threads", r->threads);
   cJSON_AddBoolToObject(j, "force_trace", r->force_trace);
+  cJSON_AddNumberToObject(j, "shard", r->shard);
+  cJSON_AddNumberToObject(j, "nshard", r->nshard ? r->nshard : 1);
   cJSON* cmd = cJSON_AddArrayToObject(j, "command");
   for (int i = 0; i < argc; i++) cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
   time_t now = time(NULL);
@@ -389,7 +402,8 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
 static int same_config(const cJSON* old, const cJSON* now, const char* path) {
   const char* keys[] = {"suite", "policy", "policy_opts", "k", "chunk", "open_loop",
                         "max_steps", "thresholds", "global_threshold", "sampling", "scorer",
-                        "predictor", "reference", "run_seed", "abstain", "force_trace"};
+                        "predictor", "reference", "run_seed", "abstain", "force_trace",
+                        "shard", "nshard"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
     const cJSON* a = cJSON_GetObjectItem(old, keys[i]);
     const cJSON* b = cJSON_GetObjectItem(now, keys[i]);

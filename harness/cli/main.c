@@ -22,6 +22,7 @@ static const command_t kCommands[] = {
   {"run", bk_cmd_run, "roll out episodes of a policy into a run directory"},
   {"thresholds", bk_cmd_thresholds, "expert force thresholds per task from an expert run"},
   {"train-predictor", bk_cmd_train, "fit the learned violation predictor on a run's decisions"},
+  {"merge", bk_cmd_merge, "join the shards of a run (run --shard I/N) into one run"},
   {"calibrate", bk_cmd_calibrate, "CRC / Mondrian abstention threshold tau from a run's logs"},
   {"report", bk_cmd_report, "statistics, tables and plots for one or more runs"},
   {"repro", bk_cmd_repro, "the paper's protocol end to end (--quick: minutes, what CI runs)"},

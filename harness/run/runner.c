@@ -233,6 +233,7 @@ static int make_jobs(run_t* r, const char* path, char* err, int err_sz) {
     }
   }
   for (size_t k = 0; k < total; k++) {
+    if (c->nshard > 1 && (int)(k % (size_t)c->nshard) != c->shard) continue;
     if (dn.done[k]) continue;
     size_t q = k;
     int si = (int)(q % c->nseed);
@@ -242,7 +243,7 @@ static int make_jobs(run_t* r, const char* path, char* err, int err_sz) {
     int vi = (int)(q % nval(c)), ti = (int)(q / nval(c));
     r->jobs[r->njob++] = (job_t){c->tasks[ti], c->inits[ii], c->seeds[si], vi};
   }
-  r->sum->total = (int)total;
+  r->sum->total = c->nshard > 1 ? (int)((total + c->nshard - 1 - c->shard) / c->nshard) : (int)total;
   r->sum->skipped = dn.count;
   free(dn.done);
   return 0;

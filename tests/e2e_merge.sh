@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# shards: `run --shard I/N` parts joined by `merge` equal an unsharded run, byte for byte
+# after sorting; a missing or doubled part is refused. usage: e2e_merge.sh BOKBO SOURCE_DIR
+set -u
+BOKBO=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; fails=$((fails + 1)); }
+common="--suite libero_spatial --policy simvla --tasks 0,4 --inits 0-2 --max-steps 16 --k 2 --sampling perturb:sigma=0.05,0.2 --scorer disagreement --quiet"
+
+mkdir -p "$tmp/a" "$tmp/b" "$tmp/c"
+"$BOKBO" run $common --threads 2 --out "$tmp/a/full" && ok unsharded || bad unsharded
+for i in 0 1 2; do
+  "$BOKBO" run $common --threads 1 --shard $i/3 --out "$tmp/b/part$i" || bad "shard $i"
+done
+n=$(cat "$tmp"/b/part*/episodes.jsonl | wc -l)
+[ "$n" -eq 12 ] && ok shards_cover_the_run || bad "shards_cover_the_run ($n)"
+[ "$(wc -l < "$tmp/b/part0/episodes.jsonl")" -eq 4 ] && ok shard_sizes || bad shard_sizes
+"$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/part1 "$tmp"/b/part2 --out "$tmp/c/full" && ok merge || bad merge
+if cmp -s <(sort "$tmp/a/full/episodes.jsonl") <(sort "$tmp/c/full/episodes.jsonl"); then
+  ok merged_equals_unsharded
+else
+  bad merged_equals_unsharded
+fi
+"$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/part1 --out "$tmp/c/missing" 2>/dev/null
+[ $? -eq 2 ] && [ ! -e "$tmp/c/missing/episodes.jsonl" ] && ok missing_part_refused || bad missing_part_refused
+"$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/part0 "$tmp"/b/part1 "$tmp"/b/part2 --out "$tmp/c/twice" 2>/dev/null
+[ $? -eq 2 ] && ok doubled_part_refused || bad doubled_part_refused
+"$BOKBO" run $common --k 3 --shard 1/3 --out "$tmp/b/other" >/dev/null 2>&1
+"$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/other "$tmp"/b/part2 --out "$tmp/c/mixed" 2>/dev/null
+[ $? -eq 2 ] && ok different_settings_refused || bad different_settings_refused
+"$BOKBO" run $common --shard 3/3 --out "$tmp/b/bad" 2>/dev/null
+[ $? -eq 2 ] && ok bad_shard_refused || bad bad_shard_refused
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
