@@ -2,14 +2,9 @@
 # online abstention (`bokbo run --abstain tau.json`) gives the same numbers as offline
 # abstention computed from the full logs at the same tau.
 # usage: e2e_abstain.sh BOKBO_BINARY SOURCE_DIR
-set -u
 BOKBO=$1
-PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
+. "$2/tests/lib/e2e.sh"
+
 common="--suite libero_object --tasks 0,3 --quiet"
 
 "$BOKBO" run $common --policy expert --inits 0-2 --out "$tmp/e" && ok expert || bad expert
@@ -60,5 +55,4 @@ assert off == on, (off, on)
 assert 0 < on["cov"] < len(full), "the test needs some episodes to abstain and some not"
 PYEOF
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish

@@ -1,30 +1,8 @@
 #!/usr/bin/env bash
 # end-to-end checks of the bokbo command: help, list, scene, bad input and exit codes.
 # usage: e2e_cli.sh BOKBO_BINARY SOURCE_DIR
-set -u
 BOKBO=$1
-PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-
-check() {  # check NAME EXPECTED_RC COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    echo "FAIL $name: exit $rc, expected $want"; sed 's/^/  /' "$tmp/err" | head -5
-    fails=$((fails + 1))
-  else
-    echo "ok   $name"
-  fi
-}
-
-expect_in() {  # expect_in NAME FILE TEXT
-  if grep -q -- "$3" "$2"; then echo "ok   $1"; else
-    echo "FAIL $1: '$3' not in $2"; head -5 "$2" | sed 's/^/  /'; fails=$((fails + 1)); fi
-}
+. "$2/tests/lib/e2e.sh"
 
 # help and version
 check help 0 "$BOKBO" --help
@@ -51,7 +29,7 @@ for s in suites.values():
         assert t["prompt"] == t["name"].replace("_", " ")
 assert len(doc["categories"]) == 17
 PYEOF
-then echo "ok   list_json_content"; else echo "FAIL list_json_content"; fails=$((fails + 1)); fi
+then ok list_json_content; else bad list_json_content; fi
 
 # bad usage: exit 2 with the valid names
 check unknown_command 2 "$BOKBO" frobnicate
@@ -63,7 +41,7 @@ check missing_task 2 "$BOKBO" scene --suite libero_object
 check bad_shift 2 "$BOKBO" scene --suite libero_object --task 0 --shift z:1
 check unknown_camera 1 "$BOKBO" scene --suite libero_object --task 0 --png "$tmp/x.png" --camera nope
 expect_in unknown_camera_lists_names "$tmp/err" "agentview"
-[ ! -e "$tmp/x.png" ] && echo "ok   no_png_on_error" || { echo "FAIL no_png_on_error"; fails=$((fails + 1)); }
+[ ! -e "$tmp/x.png" ] && ok no_png_on_error || bad no_png_on_error
 check unwritable_png 1 "$BOKBO" scene --suite libero_object --task 0 --png /nonexistent/x.png
 
 # scene: the MJCF compiles on its own, the PNG is a real non-blank 256x256 image
@@ -71,7 +49,7 @@ check scene_xml_png 0 "$BOKBO" scene --suite libero_spatial --task 4 --init 3 \
   --xml "$tmp/s.xml" --png "$tmp/s.png"
 if command -v mujoco-compile >/dev/null; then
   check scene_xml_compiles 0 mujoco-compile "$tmp/s.xml" "$tmp/s.mjb"
-  [ -s "$tmp/s.mjb" ] && echo "ok   scene_mjb_written" || { echo "FAIL scene_mjb_written"; fails=$((fails + 1)); }
+  [ -s "$tmp/s.mjb" ] && ok scene_mjb_written || bad scene_mjb_written
 fi
 if "$PY" - "$tmp/s.png" <<'PYEOF'
 import struct, sys, zlib
@@ -93,12 +71,11 @@ assert len(raw) == 256 * (1 + 256 * 3)
 rows = {raw[i * 769 + 1:(i + 1) * 769] for i in range(256)}
 assert len(rows) > 100, len(rows)
 PYEOF
-then echo "ok   scene_png_is_an_image"; else echo "FAIL scene_png_is_an_image"; fails=$((fails + 1)); fi
+then ok scene_png_is_an_image; else bad scene_png_is_an_image; fi
 
 # the printed placement: every object with a position
 check scene_print 0 "$BOKBO" scene --suite libero_object --task 4 --shift x:0.05
 expect_in scene_print_names_shifted_suite "$tmp/out" "libero_object_x0.05 task 4"
 expect_in scene_print_lists_ketchup "$tmp/out" "ketchup_1"
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish

@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
 # shards: `run --shard I/N` parts joined by `merge` equal an unsharded run, byte for byte
 # after sorting; a missing or doubled part is refused. usage: e2e_merge.sh BOKBO SOURCE_DIR
-set -u
 BOKBO=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
+. "$2/tests/lib/e2e.sh"
+
 common="--suite libero_spatial --policy simvla --tasks 0,4 --inits 0-2 --max-steps 16 --k 2 --sampling perturb:sigma=0.05,0.2 --scorer disagreement --quiet"
 
 mkdir -p "$tmp/a" "$tmp/b" "$tmp/c"
@@ -34,5 +30,4 @@ fi
 "$BOKBO" run $common --shard 3/3 --out "$tmp/b/bad" 2>/dev/null
 [ $? -eq 2 ] && ok bad_shard_refused || bad bad_shard_refused
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish

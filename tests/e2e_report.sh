@@ -2,23 +2,8 @@
 # end-to-end checks of `bokbo calibrate` and `bokbo report` on a small real run: keys,
 # internal consistency, figures recomputed in Python from episodes.jsonl, bad input.
 # usage: e2e_report.sh BOKBO_BINARY SOURCE_DIR
-set -u
 BOKBO=$1
-PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-
-check() {  # check NAME EXPECTED_RC COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok "$name"; else
-    bad "$name: exit $rc, expected $want"; sed 's/^/  /' "$tmp/err" | tail -5; fi
-}
+. "$2/tests/lib/e2e.sh"
 
 small() {  # 2 tasks x 5 inits, short episodes
   "$BOKBO" run --suite libero_object --tasks 0,3 --inits 0-4 --max-steps 40 --quiet "$@"
@@ -157,8 +142,4 @@ grep -q "no decision has a violation.expert verdict" "$tmp/err" && ok no_verdict
 check report_help 0 "$BOKBO" report --help
 check calibrate_help 0 "$BOKBO" calibrate --help
 
-if [ "$fails" -ne 0 ]; then
-  echo "$fails check(s) failed"
-  exit 1
-fi
-echo "all checks passed"
+finish

@@ -1,23 +1,8 @@
 #!/usr/bin/env bash
 # end-to-end checks of `bokbo run` and `bokbo thresholds`: records, bad input, resume.
 # usage: e2e_run.sh BOKBO_BINARY SOURCE_DIR
-set -u
 BOKBO=$1
-PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-
-check() {  # check NAME EXPECTED_RC COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then ok "$name"; else
-    bad "$name: exit $rc, expected $want"; sed 's/^/  /' "$tmp/err" | tail -5; fi
-}
+. "$2/tests/lib/e2e.sh"
 
 run_small() {  # a short expert run of 2 tasks x 2 inits
   "$BOKBO" run --suite libero_object --tasks 0,3 --inits 0-1 --max-steps 30 --quiet "$@"
@@ -126,5 +111,4 @@ n=$(ls "$tmp"/frames/libero_object_task2_init0_seed0_*/frame_*.png 2>/dev/null |
 [ -z "$(ls -A "$tmp/frames" | grep partial)" ] && ok no_partial_left || bad no_partial_left
 check video_camera_unknown 2 "$BOKBO" run --suite libero_object --out "$tmp/rv2" --video "$tmp/v" --video-camera top
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish

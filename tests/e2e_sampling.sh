@@ -2,14 +2,8 @@
 # the finding's mechanism end to end: under perturbation K-sampling, the simulated VLA's
 # confidence in its perturbed candidates falls with sigma; temperature sampling needs a
 # policy with a distribution. usage: e2e_sampling.sh BOKBO_BINARY SOURCE_DIR
-set -u
 BOKBO=$1
-PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
+. "$2/tests/lib/e2e.sh"
 
 "$BOKBO" run --suite libero_object --policy simvla --tasks 0,5 --inits 0-1 --max-steps 24 \
   --sampling perturb:sigma=0.02,0.05,0.1,0.2 --k 8 --scorer confidence --quiet --out "$tmp/p" \
@@ -52,5 +46,4 @@ PYEOF
   --out "$tmp/e" --quiet 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "no distribution" "$tmp/err" && ok expert_has_no_temperature || bad expert_has_no_temperature
 
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish
