@@ -206,8 +206,7 @@ static void read_object(const bk_world_t* w, const mjData* d, bk_expert_scene_t*
 // which finger pads touch the object
 static void read_touch(const bk_world_t* w, const mjData* d, bk_expert_scene_t* s) {
   const mjModel* m = w->m;
-  int pad[2] = {mj_name2id(m, mjOBJ_GEOM, "robot0_left_pad"),
-                mj_name2id(m, mjOBJ_GEOM, "robot0_right_pad")};
+  const int* pad = w->pad_geom;
   int root = w->ent[s->obj].body;
   s->touch[0] = s->touch[1] = 0;
   for (int i = 0; i < d->ncon; i++) {

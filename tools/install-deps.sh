@@ -10,7 +10,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config git ca-certificates \
   libmujoco-dev libmujoco-samples \
   libosmesa6-dev libgl-dev libegl-dev libglfw3-dev \
-  libpng-dev libcjson-dev \
+  libpng-dev libcjson-dev libxml2-dev zlib1g-dev \
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libcriterion-dev liblinear-dev libcairo2-dev fonts-dejavu-core \
   xvfb xauth python3 python3-numpy python3-scipy >/dev/null
 echo "bokbo: dependencies installed"

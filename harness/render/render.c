@@ -81,6 +81,8 @@ static int make_mujoco(bk_render_t* r, const mjModel* m, char* err, int err_sz) 
   mjv_defaultScene(&r->scn);
   mjr_defaultContext(&r->con);
   mjv_defaultOption(&r->opt);
+  // scenes that ask for it (LIBERO's) draw no collision geoms, as robosuite's renderer
+  if (mj_name2id(m, mjOBJ_NUMERIC, "bokbo_hide_collision") >= 0) r->opt.geomgroup[0] = 0;
   mjv_defaultPerturb(&r->pert);
   mjv_makeScene(m, &r->scn, 4000);
   mjr_makeContext(m, &r->con, r->width < 400 ? mjFONTSCALE_50 : mjFONTSCALE_100);

@@ -335,6 +335,7 @@ static void settle(const bk_world_t* w, mjData* d) {
 
 int bk_init_state(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
                   char* err, int err_sz) {
+  if (w->init_state) return w->init_state(w, init_id, shift, d, err, err_sz);
   placer_t P = {w, d, {{0}}, shift, err, err_sz};
   uint64_t key[3] = {bk_rng_hash(w->suite), (uint64_t)w->ref.id, (uint64_t)init_id};
   bk_rng_seed(&P.rng, key, 3);

@@ -14,7 +14,7 @@
 #define BK_NINIT 50
 
 /* a position shift of the sampled object positions (LIBERO-PRO's perturbation suites) */
-typedef struct {
+typedef struct bk_shift {
   int axis;        /* -1: none, 0: x, 1: y */
   double delta;    /* metres */
 } bk_shift_t;

@@ -25,8 +25,14 @@ int bk_world_is_surface(const char* category) {
   return strcmp(category, "table") == 0 || strcmp(category, "floor") == 0;
 }
 
+/* how bokbo's own scenes/robot/panda.xml names the robot */
+static const bk_robot_names_t kBuiltinNames = {
+  "scenes/robot/panda.xml", "robot0_joint%d", "robot0_torq_j%d", "robot0_finger_joint%d",
+  "robot0_gripper", "robot0_grip_site", {"robot0_left_pad", "robot0_right_pad"},
+};
+
 // compile the assembled text through an in-memory file system
-static mjModel* compile(const char* xml, char* err, int err_sz) {
+mjModel* bk_world_compile(const char* xml, char* err, int err_sz) {
   mjVFS* vfs = malloc(sizeof(mjVFS));
   if (!vfs) return NULL;
   mj_defaultVFS(vfs);
@@ -173,50 +179,55 @@ static void classify_geoms(bk_world_t* w) {
 
 // look up one named element, failing with the file that should define it
 static int need_id(const mjModel* m, int type, const char* name, int* out, char* err,
-                   int err_sz) {
+                   int err_sz, const char* file) {
   *out = mj_name2id(m, type, name);
   if (*out < 0) {
-    return bk_fail(err, err_sz, BK_ENOENT, "scenes/robot/panda.xml: no element named '%s'",
-                   name);
+    return bk_fail(err, err_sz, BK_ENOENT, "%s: no element named '%s'", file, name);
   }
   return 0;
 }
 
 // arm joints, actuators, gripper and grip site
-static int index_robot(bk_world_t* w, char* err, int err_sz) {
+static int index_robot(bk_world_t* w, const bk_robot_names_t* nm, char* err, int err_sz) {
   const mjModel* m = w->m;
   char name[64];
   int id, rc;
   for (int i = 0; i < BK_ARM_NJ; i++) {
-    snprintf(name, sizeof name, "robot0_joint%d", i + 1);
-    if ((rc = need_id(m, mjOBJ_JOINT, name, &id, err, err_sz))) return rc;
+    snprintf(name, sizeof name, nm->joint_fmt, i + 1);
+    if ((rc = need_id(m, mjOBJ_JOINT, name, &id, err, err_sz, nm->file))) return rc;
     w->arm_jnt[i] = id;
     w->arm_qposadr[i] = m->jnt_qposadr[id];
     w->arm_dofadr[i] = m->jnt_dofadr[id];
-    snprintf(name, sizeof name, "robot0_torq_j%d", i + 1);
-    if ((rc = need_id(m, mjOBJ_ACTUATOR, name, &w->arm_act[i], err, err_sz))) return rc;
+    snprintf(name, sizeof name, nm->motor_fmt, i + 1);
+    if ((rc = need_id(m, mjOBJ_ACTUATOR, name, &w->arm_act[i], err, err_sz, nm->file))) return rc;
     w->arm_init[i] = kArmInit[i];
   }
   for (int i = 0; i < 2; i++) {
-    snprintf(name, sizeof name, "robot0_finger_joint%d", i + 1);
-    if ((rc = need_id(m, mjOBJ_JOINT, name, &id, err, err_sz))) return rc;
+    snprintf(name, sizeof name, nm->finger_fmt, i + 1);
+    if ((rc = need_id(m, mjOBJ_JOINT, name, &id, err, err_sz, nm->file))) return rc;
     w->finger_qposadr[i] = m->jnt_qposadr[id];
+    if ((rc = need_id(m, mjOBJ_GEOM, nm->pad[i], &w->pad_geom[i], err, err_sz, nm->file))) return rc;
   }
   w->ngrip_act = 0;
+  size_t plen = strlen(nm->grip_act_prefix);
   for (int a = 0; a < m->nu && w->ngrip_act < 2; a++) {
     const char* an = mj_id2name(m, mjOBJ_ACTUATOR, a);
-    if (an && strncmp(an, "robot0_gripper", 14) == 0) w->grip_act[w->ngrip_act++] = a;
+    if (an && strncmp(an, nm->grip_act_prefix, plen) == 0) w->grip_act[w->ngrip_act++] = a;
   }
   if (!w->ngrip_act) {
-    return bk_fail(err, err_sz, BK_ENOENT, "scenes/robot/panda.xml: no robot0_gripper actuator");
+    return bk_fail(err, err_sz, BK_ENOENT, "%s: no %s actuator", nm->file, nm->grip_act_prefix);
   }
-  return need_id(m, mjOBJ_SITE, "robot0_grip_site", &w->grip_site, err, err_sz);
+  return need_id(m, mjOBJ_SITE, nm->grip_site, &w->grip_site, err, err_sz, nm->file);
 }
 
 // index the compiled model
 static int index_world(bk_world_t* w, char* err, int err_sz) {
   int rc = index_entities(w, err, err_sz);
-  if (!rc) rc = index_robot(w, err, err_sz);
+  return rc ? rc : bk_world_index_rest(w, &kBuiltinNames, err, err_sz);
+}
+
+int bk_world_index_rest(bk_world_t* w, const bk_robot_names_t* names, char* err, int err_sz) {
+  int rc = index_robot(w, names, err, err_sz);
   if (rc) return rc;
   w->geom_class = calloc((size_t)w->m->ngeom, 1);
   mjData* d = mj_makeData(w->m);
@@ -254,6 +265,7 @@ bk_world_t* bk_world_create(const char* scenes_dir, const char* suite, int task_
     bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
     return NULL;
   }
+  w->scenes = "builtin";
   if (load_task(w, scenes_dir, suite, task_id, err, err_sz)) goto fail;
   const bk_arena_info_t* ai = bk_world_arena(w->suitedef->arena);
   snprintf(w->surface_name, sizeof w->surface_name, "%s", ai->surface_name);
@@ -261,7 +273,7 @@ bk_world_t* bk_world_create(const char* scenes_dir, const char* suite, int task_
   memcpy(w->base_pos, ai->base, sizeof w->base_pos);
   w->xml = bk_world_assemble(scenes_dir, w->suitedef, &w->task, err, err_sz);
   if (!w->xml) goto fail;
-  w->m = compile(w->xml, err, err_sz);
+  w->m = bk_world_compile(w->xml, err, err_sz);
   if (!w->m) goto fail;
   if (index_world(w, err, err_sz)) goto fail;
   return w;
@@ -273,6 +285,7 @@ fail:
 
 void bk_world_free(bk_world_t* w) {
   if (!w) return;
+  if (w->src_free) w->src_free(w->src_data);
   if (w->m) mj_deleteModel(w->m);
   free(w->geom_class);
   free(w->xml);

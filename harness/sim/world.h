@@ -34,7 +34,9 @@ typedef struct {
   double foot_lo[2], foot_hi[2]; /* footprint of the geoms within 3 mm of its bottom */
 } bk_ent_t;
 
-typedef struct {
+struct bk_shift;
+
+typedef struct bk_world {
   char suite[32];
   const bk_suite_t* suitedef;
   bk_taskref_t ref;            /* id, name, prompt, path */
@@ -56,6 +58,16 @@ typedef struct {
   int grip_site;               /* robot0_grip_site */
   int finger_qposadr[2];
   double arm_init[BK_ARM_NJ];  /* LIBERO's init qpos */
+  int pad_geom[2];             /* finger pad geoms (left, right) */
+
+  /* where the scene came from: "builtin" or "libero" (sim/scenes.h) */
+  const char* scenes;
+  /* init states of the source; NULL: bokbo's own sampler (sim/initstate.c) */
+  int (*init_state)(const struct bk_world* w, int init_id, const struct bk_shift* shift,
+                    mjData* d,
+                    char* err, int err_sz);
+  void* src_data;              /* the source's own data (LIBERO's init states) */
+  void (*src_free)(void* data);
 } bk_world_t;
 
 /* Builds the world of task `task_id` of `suite`. Compilation is not thread-safe in
