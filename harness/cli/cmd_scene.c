@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "render/render.h"
 #include "sim/initstate.h"
+#include "sim/scenes.h"
 #include "sim/world.h"
 
 typedef struct {
@@ -17,13 +18,17 @@ typedef struct {
   const char* png;
   const char* camera;
   bk_shift_t shift;
+  const char* scenes;   /* builtin (NULL) or libero */
+  const char* libero;
+  const char* robosuite;
 } scene_opts_t;
 
 static void usage(FILE* f) {
   fprintf(f,
           "usage: bokbo scene --suite S --task N [--init I] [--xml OUT.xml]\n"
           "                   [--png OUT.png [--camera C] [--size PX] [--regions]]\n"
-          "                   [--shift x:M|y:M]\n"
+          "                   [--shift x:M|y:M] [--scenes builtin|libero [--libero DIR]\n"
+          "                   [--robosuite DIR]]\n"
           "\n"
           "Builds one task's scene, places init state I (0-49, default 0) and writes the\n"
           "compiled MJCF (with the state as keyframe 'init'; open it in mujoco-simulate)\n"
@@ -38,7 +43,12 @@ static void usage(FILE* f) {
           "  --camera C      agentview (default), robot0_eye_in_hand, or free\n"
           "  --size PX       image width and height (default 256, at most 1024)\n"
           "  --regions       draw the task's region sites\n"
-          "  --shift x:M     translate sampled object positions by M metres along x (or y)\n");
+          "  --shift x:M     translate sampled object positions by M metres along x (or y)\n"
+          "  --scenes K      builtin (bokbo's own, default) or libero (LIBERO's scenes and\n"
+          "                  init states from your installation; the keyframe's qpos is\n"
+          "                  exactly the init file's row)\n"
+          "  --libero DIR    LIBERO repository root (default $BOKBO_LIBERO)\n"
+          "  --robosuite DIR robosuite repository root (default $BOKBO_ROBOSUITE)\n");
 }
 
 // parse the command line into o; returns -1 to exit OK (help), >0 usage error
@@ -49,6 +59,8 @@ static int parse(int argc, char** argv, scene_opts_t* o) {
     {"png", required_argument, NULL, 'p'},   {"camera", required_argument, NULL, 'c'},
     {"size", required_argument, NULL, 'z'},  {"regions", no_argument, NULL, 'r'},
     {"shift", required_argument, NULL, 'S'}, {"help", no_argument, NULL, 'h'},
+    {"scenes", required_argument, NULL, 'W'}, {"libero", required_argument, NULL, 'L'},
+    {"robosuite", required_argument, NULL, 'R'},
     {NULL, 0, NULL, 0},
   };
   char err[256];
@@ -64,6 +76,9 @@ static int parse(int argc, char** argv, scene_opts_t* o) {
       case 'c': o->camera = optarg; break;
       case 'z': if (bk_cli_int(optarg, 16, 1024, &o->size)) goto bad; break;
       case 'r': o->regions = 1; break;
+      case 'W': o->scenes = optarg; break;
+      case 'L': o->libero = optarg; break;
+      case 'R': o->robosuite = optarg; break;
       case 'S':
         if (bk_init_parse_shift(optarg, &o->shift, err, sizeof err)) {
           bk_cli_error("scene", "%s", err);
@@ -121,11 +136,16 @@ static int write_png(const bk_world_t* w, mjData* d, const scene_opts_t* o) {
 }
 
 int bk_cmd_scene(int argc, char** argv) {
-  scene_opts_t o = {NULL, -1, 0, 256, 0, NULL, NULL, "agentview", {-1, 0}};
+  scene_opts_t o = {NULL, -1, 0, 256, 0, NULL, NULL, "agentview", {-1, 0}, NULL, NULL, NULL};
   int rc = parse(argc, argv, &o);
   if (rc) return rc < 0 ? BK_EXIT_OK : BK_EXIT_USAGE;
   char err[1024];
-  bk_world_t* w = bk_world_create(bk_catalog_scenes_dir(), o.suite, o.task, err, sizeof err);
+  bk_scenes_t scenes;
+  if (bk_scenes_init(&scenes, o.scenes, o.libero, o.robosuite, err, sizeof err)) {
+    bk_cli_error("scene", "%s", err);
+    return BK_EXIT_USAGE;
+  }
+  bk_world_t* w = bk_scenes_world(&scenes, o.suite, o.task, err, sizeof err);
   if (!w) {
     bk_cli_error("scene", "%s", err);
     return BK_EXIT_USAGE;

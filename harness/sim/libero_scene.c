@@ -224,6 +224,12 @@ static int add_robot(xmlDocPtr doc, const bk_libero_paths_t* p, const bk_world_t
   xmlNodePtr hand = base ? need(r, "body", "robot0_right_hand", err, err_sz) : NULL;
   if (!hand) goto done;
   bk_lxml_set_vec(base, "pos", w->base_pos, 3);
+  // robosuite draws its gripper's marker sites only when asked to (visualize off)
+  const char* marks[] = {"gripper0_grip_site", "gripper0_grip_site_cylinder", "gripper0_ft_frame"};
+  for (int i = 0; i < 3; i++) {
+    xmlNodePtr s = bk_lxml_find(xmlDocGetRootElement(g), "site", marks[i]);
+    if (s) xmlSetProp(s, BAD_CAST "rgba", BAD_CAST "0 0 0 0");
+  }
   bk_lxml_move_children(hand, bk_lxml_child(xmlDocGetRootElement(g), "worldbody"));
   merge_sections(doc, xmlDocGetRootElement(g));
   if (mt) {

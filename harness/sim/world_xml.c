@@ -193,7 +193,7 @@ char* bk_world_assemble(const char* scenes_dir, const bk_suite_t* suite,
 // append n numbers as a space-separated attribute value
 static void put_numbers(bk_sb_t* sb, const char* attr, const mjtNum* v, int n) {
   bk_sb_printf(sb, " %s=\"", attr);
-  for (int i = 0; i < n; i++) bk_sb_printf(sb, "%s%.9g", i ? " " : "", v[i]);
+  for (int i = 0; i < n; i++) bk_sb_printf(sb, "%s%.17g", i ? " " : "", v[i]);
   bk_sb_puts(sb, "\"");
 }
 
