@@ -18,6 +18,7 @@
 #include "render/render.h"
 #include "render/video.h"
 #include "run/runner.h"
+#include "cli/scenes_opt.h"
 
 typedef struct {
   bk_run_cfg_t run;
@@ -31,6 +32,8 @@ typedef struct {
   int force, quiet;
   char out[1024];
   bk_thr_t thr;
+  const char *scenes_name, *libero, *robosuite;  /* --scenes, --libero, --robosuite */
+  bk_scenes_t scenes;
 } run_opts_t;
 
 static void usage(FILE* f) {
@@ -76,6 +79,7 @@ static void usage(FILE* f) {
           "  --egl-device N          EGL device index on GPU nodes (default 0)\n"
           "  --shard I/N             run only the I-th of N interleaved parts of the episodes\n"
           "                          (cluster array jobs; join the parts with 'bokbo merge')\n"
+          BK_SCENES_HELP
           "  --resume                continue a run directory, skipping recorded episodes\n"
           "  --force                 replace an existing run directory's records\n"
           "  --quiet                 no progress output\n"
@@ -116,6 +120,7 @@ static const struct option kOpts[] = {
   {"video-every", required_argument, NULL, 'Y'}, {"frames", no_argument, NULL, 'G'},
   {"gl", required_argument, NULL, 'L'},        {"abstain", required_argument, NULL, 'B'},
   {"egl-device", required_argument, NULL, 'U'}, {"shard", required_argument, NULL, 'H'},
+  BK_SCENES_OPTIONS('W', 'x', 'y'),
   {NULL, 0, NULL, 0},
 };
 
@@ -158,6 +163,9 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
     case 'V': r->video_dir = optarg; return 0;
     case 'B': o->abstain_path = optarg; return 0;
     case 'U': return opt_int("egl-device", 0, 64, &r->egl_device);
+    case 'W': o->scenes_name = optarg; return 0;
+    case 'x': o->libero = optarg; return 0;
+    case 'y': o->robosuite = optarg; return 0;
     case 'H': {
       int n = 0;
       if (sscanf(optarg, "%d/%d%n", &r->shard, &r->nshard, &n) == 2 && !optarg[n] && r->nshard >= 1 &&
@@ -300,7 +308,7 @@ static int abstain_options(run_opts_t* o) {
 static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
   bk_run_cfg_t* r = &o->run;
   const bk_suite_t* s = bk_catalog_suite(r->suite);
-  char names[256];
+  char names[256], err[1024];
   if (!r->suite[0] || !s) {
     bk_catalog_suite_names(names, sizeof names);
     bk_cli_error("run", r->suite[0] ? "unknown suite '%s' (valid: %s)" : "--suite is required%s (valid: %s)",
@@ -316,6 +324,15 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
     bk_cli_error("run", "--open-loop %d exceeds --chunk %d", r->ep.open_loop, r->ep.chunk);
     return -1;
   }
+  if (bk_scenes_init(&o->scenes, o->scenes_name, o->libero, o->robosuite, err, sizeof err)) {
+    bk_cli_error("run", "%s", err);
+    return -1;
+  }
+  if (o->scenes.source != bk_scenes_builtin()->source && r->shift.axis >= 0) {
+    bk_cli_error("run", "--shift needs --scenes builtin (LIBERO's init states are fixed)");
+    return -1;
+  }
+  r->scenes = &o->scenes;
   if (sampling_options(o)) return -1;
   if (video_options(o)) return -1;
   if (abstain_options(o)) return -1;
@@ -325,7 +342,6 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
   }
   if (!o->out[0]) snprintf(o->out, sizeof o->out, "results/runs/%s_%s", r->suite, r->policy->name);
   // the policy's options are checked now, before anything is written
-  char err[512];
   void* probe = r->policy->create(r->policy_opts, err, sizeof err);
   if (!probe) {
     bk_cli_error("run", "--policy-opt: %s", err);
@@ -450,6 +466,10 @@ static int prepare_dir(const run_opts_t* o, const cJSON* cfg) {
   if (exists && o->run.resume) {
     cJSON* old = bk_json_load(runjson, err, sizeof err);
     int ok = old && same_config(old, cfg, runjson);
+    if (ok && !bk_cli_scenes_same(old, cfg)) {
+      bk_cli_error("run", "%s: cannot resume: other scenes or init files", runjson);
+      ok = 0;
+    }
     if (!old) bk_cli_error("run", "cannot resume: %s", err);
     cJSON_Delete(old);
     return ok ? 0 : -1;
@@ -494,6 +514,12 @@ int bk_cmd_run(int argc, char** argv) {
   int rc = parse(argc, argv, o);
   if (rc == 0) rc = load_thresholds(o);
   cJSON* cfg = rc == 0 ? config_json(o, argc, argv) : NULL;
+  char serr[1024];
+  if (cfg && bk_cli_scenes_json(&o->scenes, o->run.suite, o->run.tasks, o->run.ntask, cfg, serr,
+                                sizeof serr)) {
+    bk_cli_error("run", "%s", serr);
+    rc = -1;
+  }
   if (rc == 0) rc = prepare_dir(o, cfg);
   if (rc) {
     cJSON_Delete(cfg);

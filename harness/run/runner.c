@@ -19,6 +19,7 @@
 #include "run/abstain.h"
 #include "run/record.h"
 #include "run/recorder.h"
+#include "sim/scenes.h"
 
 typedef struct {
   int task, init, seed, vi;    /* vi: index of the sampling value */
@@ -291,7 +292,7 @@ static int build_worlds(run_t* r, char* err, int err_sz) {
   for (int i = 0; i < c->ntask; i++) {
     int t = c->tasks[i];
     if (r->worlds[t]) continue;
-    r->worlds[t] = bk_world_create(bk_catalog_scenes_dir(), c->suite, t, err, err_sz);
+    r->worlds[t] = bk_scenes_world(c->scenes, c->suite, t, err, err_sz);
     if (!r->worlds[t]) return BK_ENOENT;
   }
   return 0;

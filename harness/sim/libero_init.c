@@ -93,13 +93,20 @@ static int init_state(const bk_world_t* w, int init_id, const bk_shift_t* shift,
   return 0;
 }
 
+int bk_libero_init_file(const bk_libero_paths_t* p, const char* suite, const char* task_name,
+                        char* path, int path_sz, char hash[17], char* err, int err_sz) {
+  int n = snprintf(path, (size_t)path_sz, "%s/" BK_LIBERO_INITS "/%s/%s.pruned_init", p->libero,
+                   suite, task_name);
+  if (n >= path_sz) return bk_fail(err, err_sz, BK_EINVAL, "%s: path too long", path);
+  return hash_file(path, hash, err, err_sz);
+}
+
 int bk_libero_init_attach(bk_world_t* w, const bk_libero_paths_t* p, char* err, int err_sz) {
   states_t* s = calloc(1, sizeof *s);
   if (!s) return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
-  snprintf(s->path, sizeof s->path, "%s/" BK_LIBERO_INITS "/%s/%s.pruned_init", p->libero,
-           w->suite, w->ref.name);
-  int rc = bk_torchnp_load(s->path, &s->states, err, err_sz);
-  if (!rc) rc = hash_file(s->path, s->hash, err, err_sz);
+  int rc = bk_libero_init_file(p, w->suite, w->ref.name, s->path, sizeof s->path, s->hash, err,
+                               err_sz);
+  if (!rc) rc = bk_torchnp_load(s->path, &s->states, err, err_sz);
   int want = 1 + w->m->nq + w->m->nv;
   if (!rc && s->states.cols != want) {
     rc = bk_fail(err, err_sz, BK_EPARSE,

@@ -20,6 +20,11 @@ int bk_libero_init_count(const bk_world_t* w);
 const char* bk_libero_init_path(const bk_world_t* w);
 const char* bk_libero_init_hash(const bk_world_t* w);
 
+/* The init file of a task (by its file stem) in an installation: path and FNV-1a 64 hash.
+ * Returns 0, or a negative code with err naming the file. */
+int bk_libero_init_file(const bk_libero_paths_t* p, const char* suite, const char* task_name,
+                        char* path, int path_sz, char hash[17], char* err, int err_sz);
+
 /* The raw row `init_id` (1 + nq + nv numbers) or NULL. */
 const double* bk_libero_init_row(const bk_world_t* w, int init_id);
 
