@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/scenes_opt.h"
 
 typedef struct {
   int quick;
@@ -19,11 +20,13 @@ typedef struct {
   const char* temps;
   const char* splits;
   const char* train_sigma;     /* sampling of the predictor's training run */
+  char scenes[2600];           /* " --scenes libero --libero DIR --robosuite DIR" or "" */
 } repro_t;
 
 static void usage(FILE* f) {
   fprintf(f,
-          "usage: bokbo repro [--quick] [--out DIR] [--threads N]\n"
+          "usage: bokbo repro [--quick] [--out DIR] [--threads N] [--scenes builtin|libero\n"
+          "                   [--libero DIR] [--robosuite DIR]]\n"
           "\n"
           "Runs the whole protocol on both suites:\n"
           "  1. the expert on every task -> expert force thresholds per task (p99 x 1.25: at\n"
@@ -41,12 +44,17 @@ static void usage(FILE* f) {
 }
 
 // run one bokbo command from a printf-built argument line; 0 on success
-static int step(const char* what, int (*cmd)(int, char**), const char* fmt, ...) {
-  char line[4096];
+static int step(const repro_t* r, const char* what, int (*cmd)(int, char**), const char* fmt,
+                ...) {
+  char line[8192];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(line, sizeof line, fmt, ap);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
+  // every run builds its worlds from the same scenes
+  if (cmd == bk_cmd_run && n > 0 && n < (int)sizeof line) {
+    snprintf(line + n, sizeof line - (size_t)n, "%s", r->scenes);
+  }
   fprintf(stderr, "bokbo repro: %s: bokbo %s\n", what, line);
   char* argv[64];
   int argc = 0;
@@ -60,24 +68,24 @@ static int step(const char* what, int (*cmd)(int, char**), const char* fmt, ...)
 // one suite: expert, thresholds, training run, predictor, sweeps
 static int suite(const repro_t* r, const char* s) {
   const char* o = r->out;
-  int rc = step("expert", bk_cmd_run,
+  int rc = step(r, "expert", bk_cmd_run,
                 "run --suite %s --policy expert --inits %s --seeds 0 --threads %s --quiet --force --out %s/%s/expert",
                 s, r->inits, r->threads, o, s);
-  if (!rc) rc = step("thresholds", bk_cmd_thresholds, "thresholds --run %s/%s/expert --margin 1.25 --out %s/%s/thresholds.json",
+  if (!rc) rc = step(r, "thresholds", bk_cmd_thresholds, "thresholds --run %s/%s/expert --margin 1.25 --out %s/%s/thresholds.json",
                      o, s, o, s);
-  if (!rc) rc = step("training run", bk_cmd_run,
+  if (!rc) rc = step(r, "training run", bk_cmd_run,
                      "run --suite %s --policy simvla --sampling perturb:sigma=%s --k 8 --scorer disagreement "
                      "--inits %s --seeds 100 --threads %s --thresholds %s/%s/thresholds.json "
                      "--global-threshold 5 --quiet --force --out %s/%s/train",
                      s, r->train_sigma, r->inits, r->threads, o, s, o, s);
-  if (!rc) rc = step("predictor", bk_cmd_train, "train-predictor --run %s/%s/train --fraction 1 --out %s/%s/predictor.json",
+  if (!rc) rc = step(r, "predictor", bk_cmd_train, "train-predictor --run %s/%s/train --fraction 1 --out %s/%s/predictor.json",
                      o, s, o, s);
-  if (!rc) rc = step("perturbation sweep", bk_cmd_run,
+  if (!rc) rc = step(r, "perturbation sweep", bk_cmd_run,
                      "run --suite %s --policy simvla --sampling perturb:sigma=%s --k 8 --scorer predictor "
                      "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
                      "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/perturb",
                      s, r->sigmas, o, s, r->inits, r->seeds, r->threads, o, s, o, s);
-  if (!rc) rc = step("temperature sweep", bk_cmd_run,
+  if (!rc) rc = step(r, "temperature sweep", bk_cmd_run,
                      "run --suite %s --policy simvla --sampling temperature:T=%s --k 8 --scorer predictor "
                      "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
                      "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/temperature",
@@ -85,13 +93,32 @@ static int suite(const repro_t* r, const char* s) {
   return rc;
 }
 
+// --scenes: checked once here, then handed to every run as resolved paths
+static int repro_scenes(repro_t* r, const char* name, const char* libero, const char* robosuite) {
+  bk_scenes_t s;
+  char err[1024];
+  if (bk_scenes_init(&s, name, libero, robosuite, err, sizeof err)) {
+    bk_cli_error("repro", "%s", err);
+    return -1;
+  }
+  if (s.source == bk_scenes_builtin()->source) return 0;
+  if (strchr(s.libero.libero, ' ') || strchr(s.libero.robosuite, ' ')) {
+    bk_cli_error("repro", "--libero / --robosuite: paths without spaces, please");
+    return -1;
+  }
+  snprintf(r->scenes, sizeof r->scenes, " --scenes libero --libero %s --robosuite %s",
+           s.libero.libero, s.libero.robosuite);
+  return 0;
+}
+
 int bk_cmd_repro(int argc, char** argv) {
   static const struct option opts[] = {
     {"quick", no_argument, NULL, 'q'}, {"out", required_argument, NULL, 'o'},
     {"threads", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    BK_SCENES_OPTIONS('W', 'x', 'y'), {NULL, 0, NULL, 0},
   };
-  repro_t r = {0, NULL, "", "0-49", "0-4", "0.02,0.05,0.1,0.2", "0.5,1.0,1.5", "1000", "0.02,0.1,0.2"};
+  const char *scenes = NULL, *libero = NULL, *robosuite = NULL;
+  repro_t r = {0, NULL, "", "0-49", "0-4", "0.02,0.05,0.1,0.2", "0.5,1.0,1.5", "1000", "0.02,0.1,0.2", ""};
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   snprintf(r.threads, sizeof r.threads, "%d", ncpu > 0 && ncpu < 256 ? (int)ncpu : 1);
   int c, n;
@@ -107,10 +134,14 @@ int bk_cmd_repro(int argc, char** argv) {
         }
         snprintf(r.threads, sizeof r.threads, "%d", n);
         break;
+      case 'W': scenes = optarg; break;
+      case 'x': libero = optarg; break;
+      case 'y': robosuite = optarg; break;
       case 'h': usage(stdout); return BK_EXIT_OK;
       default: usage(stderr); return BK_EXIT_USAGE;
     }
   }
+  if (repro_scenes(&r, scenes, libero, robosuite)) return BK_EXIT_USAGE;
   if (r.quick) {
     r.inits = "0-1";
     r.seeds = "0";
@@ -128,7 +159,7 @@ int bk_cmd_repro(int argc, char** argv) {
   int rc = 0;
   for (int i = 0; i < 2 && !rc; i++) rc = suite(&r, suites[i]);
   if (!rc) {
-    rc = step("report", bk_cmd_report,
+    rc = step(&r, "report", bk_cmd_report,
               "report %s/libero_object/perturb %s/libero_object/temperature %s/libero_spatial/perturb "
               "%s/libero_spatial/temperature --epsilon 0.05,0.1 --splits %s --out %s/report",
               r.out, r.out, r.out, r.out, r.splits, r.out);

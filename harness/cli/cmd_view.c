@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/scenes_opt.h"
 #include "core/err.h"
 #include "sim/initstate.h"
 #include "task/catalog.h"
@@ -42,6 +43,7 @@ static void usage(FILE* f) {
           "  --script \"KEYS\"         drive the viewer: key names (space right c f r k [ ] s h\n"
           "                          backspace q), wait:N frames, shot:FILE, play; exits at the end\n"
           "  --screenshot FILE       where the s key writes its PNG\n"
+          BK_SCENES_HELP
           "\n"
           "Keys: space pause, right one step, c camera, f contact forces, r regions, k candidate\n"
           "paths, [ ] previous/next episode, s screenshot, h help, backspace restart, q quit.\n"
@@ -61,6 +63,7 @@ static const struct option kOpts[] = {
   {"screenshot", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
   {"sampling", required_argument, NULL, 'a'},   {"scorer", required_argument, NULL, 'b'},
   {"run-seed", required_argument, NULL, 'd'},
+  BK_SCENES_OPTIONS('W', 'X', 'Y'),
   {NULL, 0, NULL, 0},
 };
 
@@ -72,7 +75,8 @@ static int opt_int(const char* name, int lo, int hi, int* out) {
 }
 
 // one option into c; -1 usage error, 1 help
-static int take(int opt, bk_viewer_cfg_t* c) {
+// sc: --scenes, --libero, --robosuite as given (resolved in bk_cmd_view)
+static int take(int opt, bk_viewer_cfg_t* c, const char* sc[3]) {
   char err[256];
   switch (opt) {
     case 's': c->suite = optarg; return 0;
@@ -114,6 +118,9 @@ static int take(int opt, bk_viewer_cfg_t* c) {
       return -1;
     }
     case 'w': c->paused = 1; return 0;
+    case 'W': sc[0] = optarg; return 0;
+    case 'X': sc[1] = optarg; return 0;
+    case 'Y': sc[2] = optarg; return 0;
     case 'x': c->script = optarg; return 0;
     case 'o': c->screenshot = optarg; return 0;
     case 'h': usage(stdout); return 1;
@@ -146,8 +153,9 @@ int bk_cmd_view(int argc, char** argv) {
   c.width = 1024;
   c.height = 768;
   int opt, rc = 0;
+  const char* sc[3] = {NULL, NULL, NULL};
   optind = 1;
-  while (!rc && (opt = getopt_long(argc, argv, "h", kOpts, NULL)) != -1) rc = take(opt, &c);
+  while (!rc && (opt = getopt_long(argc, argv, "h", kOpts, NULL)) != -1) rc = take(opt, &c, sc);
   if (rc) return rc > 0 ? BK_EXIT_OK : BK_EXIT_USAGE;
   if (optind < argc) {
     bk_cli_error("view", "unexpected argument '%s'", argv[optind]);
@@ -155,6 +163,12 @@ int bk_cmd_view(int argc, char** argv) {
   }
   if (check(&c)) return BK_EXIT_USAGE;
   char err[1024];
+  bk_scenes_t scenes;
+  if (bk_scenes_init(&scenes, sc[0], sc[1], sc[2], err, sizeof err)) {
+    bk_cli_error("view", "%s", err);
+    return BK_EXIT_USAGE;
+  }
+  c.scenes = &scenes;
   rc = bk_viewer_run(&c, err, sizeof err);
   if (rc) bk_cli_error("view", "%s", err);
   return rc == 0 ? BK_EXIT_OK : (rc == BK_ENOENT ? BK_EXIT_USAGE : BK_EXIT_FAIL);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "sim/scenes.h"
 
 #if BOKBO_HAVE_VIEWER
 
@@ -119,8 +120,10 @@ static int load_world(viewer_t* v, const char* suite, int task) {
   bk_vsim_free(v->sim);
   v->sim = NULL;
   bk_world_free(v->w);
-  v->w = bk_world_create(bk_catalog_scenes_dir(), suite, task, v->err, v->err_sz);
+  v->w = bk_scenes_world(v->cfg->scenes, suite, task, v->err, v->err_sz);
   if (!v->w) return BK_EINVAL;
+  // scenes that ask for it (LIBERO's) draw no collision geoms, as robosuite's renderer
+  if (mj_name2id(v->w->m, mjOBJ_NUMERIC, "bokbo_hide_collision") >= 0) v->opt.geomgroup[0] = 0;
   v->task = task;
   if (v->ecfg.max_steps <= 0) v->ecfg.max_steps = v->w->suitedef->max_steps;
   v->ecfg.thr_expert = v->have_thr && v->thr.have[task] ? v->thr.thr[task] : NULL;

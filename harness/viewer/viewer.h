@@ -37,6 +37,7 @@ typedef struct {
   const char* script;          /* NULL: interactive */
   const char* screenshot;      /* where `s` writes, or NULL for an automatic name */
   int paused;                  /* start paused */
+  const struct bk_scenes* scenes; /* world source (sim/scenes.h); NULL: builtin */
 } bk_viewer_cfg_t;
 
 /* 1 when bokbo was built with GLFW. */
