@@ -224,6 +224,19 @@ static int add_robot(xmlDocPtr doc, const bk_libero_paths_t* p, const bk_world_t
   xmlNodePtr hand = base ? need(r, "body", "robot0_right_hand", err, err_sz) : NULL;
   if (!hand) goto done;
   bk_lxml_set_vec(base, "pos", w->base_pos, 3);
+  // robosuite's RobotModel defaults where robot.xml sets none: armature 5/(i+1),
+  // frictionloss 0.1 (LIBERO's damping is robot.xml's own: 0.1 x5, 0.01 x2)
+  for (int i = 0; i < BK_ARM_NJ; i++) {
+    char jn[32], val[32];
+    snprintf(jn, sizeof jn, "robot0_joint%d", i + 1);
+    xmlNodePtr j = bk_lxml_find(xmlDocGetRootElement(r), "joint", jn);
+    if (!j) continue;
+    snprintf(val, sizeof val, "%.17g", 5.0 / (i + 1));
+    if (!xmlHasProp(j, BAD_CAST "armature")) xmlSetProp(j, BAD_CAST "armature", BAD_CAST val);
+    if (!xmlHasProp(j, BAD_CAST "frictionloss")) {
+      xmlSetProp(j, BAD_CAST "frictionloss", BAD_CAST "0.1");
+    }
+  }
   // robosuite draws its gripper's marker sites only when asked to (visualize off)
   const char* marks[] = {"gripper0_grip_site", "gripper0_grip_site_cylinder", "gripper0_ft_frame"};
   for (int i = 0; i < 3; i++) {
