@@ -186,3 +186,56 @@ Test(libero_scene, a_row_of_another_layout_fails_loudly) {
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   cr_expect_eq(system(cmd), 0);
 }
+
+// drops object `a` with its origin at (x, y, z), lets the scene settle, returns the goal
+static int goal_after_drop(bk_world_t* w, mjData* d, const char* a, const double p[3]) {
+  char err[512];
+  int e = bk_world_entity(w, a);
+  cr_assert_geq(e, 0);
+  mjtNum* q = d->qpos + w->ent[e].qposadr;
+  q[0] = p[0];
+  q[1] = p[1];
+  q[2] = p[2];
+  memset(d->qvel + w->ent[e].dofadr, 0, 6 * sizeof(mjtNum));
+  for (int k = 0; k < 1000; k++) {
+    bk_world_hold_arm(w, d, w->arm_init);
+    bk_world_set_gripper(w, d, -1);
+    mj_step(w->m, d);
+  }
+  int g = bk_pred_goal(w, d, err, sizeof err);
+  cr_assert_geq(g, 0, "%s", err);
+  return g;
+}
+
+Test(libero_scene, bowl_dropped_on_the_plate_satisfies_on) {
+  bk_world_t* w = make("libero_spatial", 0);
+  mjData* d = mj_makeData(w->m);
+  char err[512];
+  cr_assert_eq(bk_init_state(w, 0, NULL, d, err, sizeof err), 0, "%s", err);
+  int plate = bk_world_entity(w, "plate_1");
+  for (int k = 0; k < 300; k++) mj_step(w->m, d);  // the plate lands first
+  const mjtNum* pp = d->xpos + 3 * w->ent[plate].body;
+  double above[3] = {pp[0], pp[1], pp[2] + 0.06};
+  cr_expect_eq(goal_after_drop(w, d, "akita_black_bowl_1", above), 1);
+  // 5 cm beside the plate: not On (centres farther than 3 cm)
+  cr_assert_eq(bk_init_state(w, 0, NULL, d, err, sizeof err), 0, "%s", err);
+  for (int k = 0; k < 300; k++) mj_step(w->m, d);
+  double beside[3] = {pp[0] + 0.12, pp[1], pp[2] + 0.06};
+  cr_expect_eq(goal_after_drop(w, d, "akita_black_bowl_1", beside), 0);
+  mj_deleteData(d);
+  bk_world_free(w);
+}
+
+Test(libero_scene, soup_dropped_into_the_basket_satisfies_in) {
+  bk_world_t* w = make("libero_object", 0);
+  mjData* d = mj_makeData(w->m);
+  char err[512];
+  cr_assert_eq(bk_init_state(w, 0, NULL, d, err, sizeof err), 0, "%s", err);
+  for (int k = 0; k < 300; k++) mj_step(w->m, d);
+  int basket = bk_world_entity(w, "basket_1");
+  const mjtNum* bp = d->xpos + 3 * w->ent[basket].body;
+  double inside[3] = {bp[0], bp[1], bp[2] + 0.10};
+  cr_expect_eq(goal_after_drop(w, d, "alphabet_soup_1", inside), 1);
+  mj_deleteData(d);
+  bk_world_free(w);
+}

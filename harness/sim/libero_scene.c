@@ -340,7 +340,7 @@ static void add_regions(xmlDocPtr doc, const bk_task_t* task, const bk_arena_inf
   }
 }
 
-// robosuite's base.xml with what bokbo needs on top: 1024-pixel offscreen buffers,
+// robosuite's base.xml with what bokbo needs on top: buffer sizes, 1024-pixel offscreen buffers,
 // autolimits (MuJoCo >= 2.3 semantics, which LIBERO's files were written for), and the
 // marker that tells bokbo's renderers to hide collision geoms (group 0) as robosuite does
 static xmlDocPtr base_model(const bk_libero_paths_t* p, const char* model_name, char* err,
@@ -353,6 +353,12 @@ static xmlDocPtr base_model(const bk_libero_paths_t* p, const char* model_name, 
   if (!comp) comp = xmlNewChild(root, NULL, BAD_CAST "compiler", NULL);
   xmlSetProp(comp, BAD_CAST "autolimits", BAD_CAST "true");
   xmlUnsetProp(comp, BAD_CAST "meshdir");  // every file path is absolute
+  // buffers only (physics unchanged): base.xml's 5000/5000 with MuJoCo 2.2.2's default stack
+  // would give every mjData a 1 GB arena
+  xmlNodePtr size = bk_lxml_section(doc, "size");
+  xmlSetProp(size, BAD_CAST "nconmax", BAD_CAST "1000");
+  xmlSetProp(size, BAD_CAST "njmax", BAD_CAST "4000");
+  xmlSetProp(size, BAD_CAST "nstack", BAD_CAST "10000000");
   xmlNodePtr vis = bk_lxml_section(doc, "visual");
   xmlNodePtr glob = xmlNewChild(vis, NULL, BAD_CAST "global", NULL);
   xmlSetProp(glob, BAD_CAST "offwidth", BAD_CAST "1024");
