@@ -139,7 +139,8 @@ static double grip_command(const bk_world_t* w, const mjData* d) {
 
 static void read_eef(const bk_world_t* w, const mjData* d, bk_expert_scene_t* s) {
   const mjModel* m = w->m;
-  int hand = m->site_bodyid[w->grip_site];
+  int hand = w->hand_body;
+  s->hand_above = w->hand_above > 0 ? w->hand_above : BK_EXPERT_HAND_ABOVE;
   mjtNum v[6];
   memcpy(s->eef, d->site_xpos + 3 * w->grip_site, sizeof s->eef);
   mj_objectVelocity(m, d, mjOBJ_SITE, w->grip_site, v, 0);
@@ -203,16 +204,25 @@ static void read_object(const bk_world_t* w, const mjData* d, bk_expert_scene_t*
   }
 }
 
+// geom g hangs below finger body f
+static int on_finger(const mjModel* m, int g, int f) {
+  for (int b = m->geom_bodyid[g]; b > 0; b = m->body_parentid[b]) {
+    if (b == f) return 1;
+  }
+  return 0;
+}
+
 // which finger pads touch the object
 static void read_touch(const bk_world_t* w, const mjData* d, bk_expert_scene_t* s) {
   const mjModel* m = w->m;
-  const int* pad = w->pad_geom;
   int root = w->ent[s->obj].body;
   s->touch[0] = s->touch[1] = 0;
   for (int i = 0; i < d->ncon; i++) {
     int g1 = d->contact[i].geom1, g2 = d->contact[i].geom2;
     for (int k = 0; k < 2; k++) {
-      int other = g1 == pad[k] ? g2 : (g2 == pad[k] ? g1 : -1);
+      // any collision geom of finger k (its pad, or robosuite's finger mesh)
+      int other = on_finger(m, g1, w->finger_body[k]) ? g2
+                  : (on_finger(m, g2, w->finger_body[k]) ? g1 : -1);
       if (other >= 0 && m->body_rootid[m->geom_bodyid[other]] == root) s->touch[k] = 1;
     }
   }
@@ -280,9 +290,9 @@ static double pose_clear(const bk_expert_scene_t* s, const pose_t* p, int skip) 
   double o = 0.5 * p->open, th = BK_EXPERT_PAD_THICK;
   double lo1[3] = {o, -w, zlo}, hi1[3] = {o + th, w, zhi};
   double lo2[3] = {-o - th, -w, zlo}, hi2[3] = {-o, w, zhi};
-  double lo3[3] = {-BK_EXPERT_HAND_HALFLEN, -BK_EXPERT_HAND_HALFW, BK_EXPERT_HAND_ABOVE};
+  double lo3[3] = {-BK_EXPERT_HAND_HALFLEN, -BK_EXPERT_HAND_HALFW, s->hand_above};
   double hi3[3] = {BK_EXPERT_HAND_HALFLEN, BK_EXPERT_HAND_HALFW,
-                   BK_EXPERT_HAND_ABOVE + BK_EXPERT_HAND_H + sweep};
+                   s->hand_above + BK_EXPERT_HAND_H + sweep};
   double c = volume_clear(s, p, lo1, hi1, 0.01, skip);
   c = fmin(c, volume_clear(s, p, lo2, hi2, 0.01, skip));
   return fmin(c, volume_clear(s, p, lo3, hi3, 0.025, skip));
@@ -360,7 +370,7 @@ static int side_candidates(const bk_world_t* w, const mjData* d, const bk_expert
   h[0] = vert == 0 ? 1 : 0;
   h[1] = vert == 2 ? 1 : 2;
   double z = fmax(s->obj_low + TIP_FLOOR + BK_EXPERT_TIP_BELOW,
-                  s->obj_top - BK_EXPERT_HAND_ABOVE + 0.005);
+                  s->obj_top - s->hand_above + 0.005);
   for (int i = 0; i < 2; i++) {
     double axis = atan2(R[3 + h[i]], R[h[i]]);
     double along = 0.5 * (e->hi[h[1 - i]] - e->lo[h[1 - i]]) - BK_EXPERT_PAD_HALFW - 0.005;

@@ -58,6 +58,7 @@ typedef struct {
   double hand_R[9], hand_w[3]; /* hand frame (z: approach, y: closing axis), angular velocity */
   double grip_cmd;             /* finger opening the gripper servos are commanded to */
   double grip_q;               /* finger opening now */
+  double hand_above;           /* hand's lowest point above the grip site (the world's) */
 
   /* the goal's object */
   int obj;                     /* entity index */

@@ -42,7 +42,7 @@ static const struct {
 static const bk_robot_names_t kRobosuiteNames = {
   "robosuite/models/assets/robots/panda/robot.xml", "robot0_joint%d", "robot0_torq_j%d",
   "gripper0_finger_joint%d", "gripper0_gripper", "gripper0_grip_site",
-  {"gripper0_finger1_pad_collision", "gripper0_finger2_pad_collision"},
+  {"gripper0_finger1_pad_collision", "gripper0_finger2_pad_collision"}, "robot0_right_hand",
 };
 
 /* per arena: scene file, table (LIBERO's libero_tabletop_manipulation), agentview camera
@@ -423,6 +423,48 @@ static int index_entities(bk_world_t* w, char* err, int err_sz) {
   return 0;
 }
 
+// geom g's body lies below body `root`
+static int below(const mjModel* m, int g, int root) {
+  for (int b = m->geom_bodyid[g]; b > 0; b = m->body_parentid[b]) {
+    if (b == root) return 1;
+  }
+  return 0;
+}
+
+// how far above the grip site (along its approach axis) the hand's collision geoms end:
+// robosuite's hand mesh reaches lower than bokbo's own hand box, which the expert must know
+static double hand_above(const bk_world_t* w) {
+  const mjModel* m = w->m;
+  mjData* d = mj_makeData(m);
+  if (!d) return 0;
+  mj_kinematics(m, d);
+  const mjtNum* sp = d->site_xpos + 3 * w->grip_site;
+  const mjtNum* sR = d->site_xmat + 9 * w->grip_site;
+  double reach = -1e9;
+  for (int g = 0; g < m->ngeom; g++) {
+    if (!below(m, g, w->hand_body) || below(m, g, w->finger_body[0]) ||
+        below(m, g, w->finger_body[1]) || m->geom_type[g] != mjGEOM_MESH ||
+        !(m->geom_contype[g] | m->geom_conaffinity[g])) {
+      continue;
+    }
+    int mesh = m->geom_dataid[g];
+    const float* v = m->mesh_vert + 3 * m->mesh_vertadr[mesh];
+    const mjtNum* gp = d->geom_xpos + 3 * g;
+    const mjtNum* gR = d->geom_xmat + 9 * g;
+    for (int k = 0; k < m->mesh_vertnum[mesh]; k++) {
+      double x[3];
+      for (int i = 0; i < 3; i++) {
+        x[i] = gp[i] + gR[3 * i] * v[3 * k] + gR[3 * i + 1] * v[3 * k + 1] + gR[3 * i + 2] * v[3 * k + 2];
+      }
+      // the point along the site's z (approach) axis
+      double z = sR[2] * (x[0] - sp[0]) + sR[5] * (x[1] - sp[1]) + sR[8] * (x[2] - sp[2]);
+      if (z > reach) reach = z;
+    }
+  }
+  mj_deleteData(d);
+  return reach > -1e8 ? -reach : 0;
+}
+
 // task order and prompt from bokbo's catalog; the task file from LIBERO's bddl_files
 static int load_task(bk_world_t* w, const bk_libero_paths_t* p, const char* suite, int task_id,
                      char* err, int err_sz) {
@@ -469,6 +511,7 @@ bk_world_t* bk_libero_world_create(const bk_libero_paths_t* p, const char* suite
   if (index_entities(w, err, err_sz)) goto fail;
   if (bk_world_index_rest(w, &kRobosuiteNames, err, err_sz)) goto fail;
   if (bk_libero_init_attach(w, p, err, err_sz)) goto fail;
+  w->hand_above = hand_above(w);
   return w;
 
 fail:

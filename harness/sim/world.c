@@ -28,7 +28,7 @@ int bk_world_is_surface(const char* category) {
 /* how bokbo's own scenes/robot/panda.xml names the robot */
 static const bk_robot_names_t kBuiltinNames = {
   "scenes/robot/panda.xml", "robot0_joint%d", "robot0_torq_j%d", "robot0_finger_joint%d",
-  "robot0_gripper", "robot0_grip_site", {"robot0_left_pad", "robot0_right_pad"},
+  "robot0_gripper", "robot0_grip_site", {"robot0_left_pad", "robot0_right_pad"}, NULL,
 };
 
 // compile the assembled text through an in-memory file system
@@ -206,6 +206,7 @@ static int index_robot(bk_world_t* w, const bk_robot_names_t* nm, char* err, int
     snprintf(name, sizeof name, nm->finger_fmt, i + 1);
     if ((rc = need_id(m, mjOBJ_JOINT, name, &id, err, err_sz, nm->file))) return rc;
     w->finger_qposadr[i] = m->jnt_qposadr[id];
+    w->finger_body[i] = m->jnt_bodyid[id];
     if ((rc = need_id(m, mjOBJ_GEOM, nm->pad[i], &w->pad_geom[i], err, err_sz, nm->file))) return rc;
   }
   w->ngrip_act = 0;
@@ -217,7 +218,9 @@ static int index_robot(bk_world_t* w, const bk_robot_names_t* nm, char* err, int
   if (!w->ngrip_act) {
     return bk_fail(err, err_sz, BK_ENOENT, "%s: no %s actuator", nm->file, nm->grip_act_prefix);
   }
-  return need_id(m, mjOBJ_SITE, nm->grip_site, &w->grip_site, err, err_sz, nm->file);
+  if ((rc = need_id(m, mjOBJ_SITE, nm->grip_site, &w->grip_site, err, err_sz, nm->file))) return rc;
+  w->hand_body = m->site_bodyid[w->grip_site];
+  return nm->hand ? need_id(m, mjOBJ_BODY, nm->hand, &w->hand_body, err, err_sz, nm->file) : 0;
 }
 
 // index the compiled model

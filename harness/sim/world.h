@@ -59,6 +59,10 @@ typedef struct bk_world {
   int finger_qposadr[2];
   double arm_init[BK_ARM_NJ];  /* LIBERO's init qpos */
   int pad_geom[2];             /* finger pad geoms (left, right) */
+  int finger_body[2];          /* bodies of the finger joints (pads and finger meshes below) */
+  int hand_body;               /* the hand: z approach axis, y the fingers' closing axis */
+  double hand_above;           /* hand's lowest collision point above the grip site along the
+                                  approach axis at qpos0 (0: not measured, bokbo's Panda) */
 
   /* where the scene came from: "builtin" or "libero" (sim/scenes.h) */
   const char* scenes;

@@ -27,6 +27,7 @@ typedef struct {
   const char* grip_act_prefix; /* gripper actuators start with this */
   const char* grip_site;
   const char* pad[2];          /* finger pad geoms (left, right) */
+  const char* hand;            /* hand body (NULL: the grip site's body) */
 } bk_robot_names_t;
 
 /* Compiles MJCF text through MuJoCo's VFS; NULL with err filled. */
