@@ -58,6 +58,26 @@ for cam in agentview robot0_eye_in_hand; do
     --camera "$cam" --png "$tmp/$cam.png"
 done
 
+# K-sampling, scorers and videos on LIBERO scenes
+check sampling 0 "$BOKBO" run --scenes libero --suite libero_spatial --tasks 7 --inits 3 \
+  --policy simvla --k 3 --sampling perturb:sigma=0.1 --scorer disagreement --max-steps 4 \
+  --threads 1 --quiet --out "$tmp/k" --video "$tmp/vid" --frames --video-every 2
+n=$(ls "$tmp"/vid/*/frame_*.png 2>/dev/null | wc -l)
+[ "$n" -ge 2 ] && ok video_frames || bad "video_frames ($n)"
+expect_in k_in_record "$tmp/k/episodes.jsonl" '"k":3'
+
+# the viewer on a LIBERO scene (Xvfb)
+if "$BOKBO" view --suite libero_object --task 0 --script q 2>&1 | grep -q "not built in"; then
+  ok "viewer not built in this configuration (BOKBO_VIEWER=OFF)"
+elif command -v xvfb-run >/dev/null; then
+  check viewer 0 env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    xvfb-run -a -s "-screen 0 1280x1024x24" "$BOKBO" view --scenes libero \
+    --suite libero_object --task 0 --size 320x240 --script "right shot:$tmp/view.png q"
+  [ -s "$tmp/view.png" ] && ok viewer_screenshot || bad viewer_screenshot
+else
+  bad "viewer: xvfb-run missing (tools/install-deps.sh installs xvfb)"
+fi
+
 # incomplete installations and bad usage
 mkdir -p "$tmp/rs/robosuite/models/assets"
 check missing_robosuite_file 2 "$BOKBO" scene --scenes libero --suite libero_object --task 0 \

@@ -3,10 +3,11 @@
 # per-task success table (markdown) and the per-control-step contact-force summary per
 # class (each step's reading is the largest over its 25 physics steps).
 #
-#   tools/expert_table.sh [BOKBO] [OUT_DIR] [THREADS] [INITS]
+#   tools/expert_table.sh [BOKBO] [OUT_DIR] [THREADS] [INITS] [SCENES]
 #
 # BOKBO defaults to build/bokbo, OUT_DIR to results/runs/expert_table, THREADS to the
-# number of cores, INITS to 0-49. Each suite's run lands in OUT_DIR/<suite>
+# number of cores, INITS to 0-49, SCENES to builtin (libero: LIBERO's scenes and init
+# states from $BOKBO_LIBERO and $BOKBO_ROBOSUITE). Each suite's run lands in OUT_DIR/<suite>
 # (episodes.jsonl); an existing run there is replaced.
 set -euo pipefail
 
@@ -14,9 +15,10 @@ bokbo=${1:-build/bokbo}
 out=${2:-results/runs/expert_table}
 threads=${3:-$(nproc)}
 inits=${4:-0-49}
+scenes=${5:-builtin}
 
 for suite in libero_object libero_spatial; do
-  "$bokbo" run --suite "$suite" --tasks 0-9 --inits "$inits" --policy expert \
+  "$bokbo" run --scenes "$scenes" --suite "$suite" --tasks 0-9 --inits "$inits" --policy expert \
     --reference none --threads "$threads" --out "$out/$suite" --force --quiet >&2
 done
 
