@@ -19,7 +19,7 @@
 static const char* const kSame[] = {
   "suite", "policy", "policy_opts", "k", "sampling", "scorer", "predictor", "reference",
   "run_seed", "chunk", "open_loop", "max_steps", "thresholds", "global_threshold", "abstain",
-  "tasks", "inits", "seeds", "nshard",
+  "tasks", "inits", "seeds", "nshard", "scenes",
 };
 
 typedef struct {
