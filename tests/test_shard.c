@@ -3,8 +3,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/err.h"
+#include "run/runner.h"
 #include "run/shard.h"
 
 // a run of `ntask` tasks with `per` episodes each, task t costing cost[t] per episode
@@ -106,3 +109,63 @@ Test(shard, scene_cost_counts_pairs) {
   cr_expect_eq(bk_shard_scene_cost(0, 0), 1);
   cr_expect_eq(bk_shard_scene_cost(1, 3), 3);
 }
+
+// real runs: the shards of a run (N = 1, 3, 7) hold every (task, init) exactly once
+static void run_shards(int nshard) {
+  char dir[] = "/tmp/bokbo_shard_XXXXXX";
+  cr_assert_not_null(mkdtemp(dir));
+  int seen[2][4] = {{0}}, total = 0;
+  for (int s = 0; s < nshard; s++) {
+    bk_run_cfg_t c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.suite, sizeof c.suite, "libero_spatial");
+    c.ntask = 2;
+    c.tasks[0] = 0;
+    c.tasks[1] = 4;
+    c.ninit = 4;
+    for (int i = 0; i < 4; i++) c.inits[i] = i;
+    c.nseed = 1;
+    c.policy = bk_policy_find("expert");
+    c.ep = (bk_episode_cfg_t){4, 4, 4, 1, NULL, NULL, 15.0};
+    c.shift.axis = -1;
+    c.threads = 1;
+    c.progress = -1;
+    c.shard = s;
+    c.nshard = nshard;
+    char out[300], path[400], line[8192], err[512];
+    snprintf(out, sizeof out, "%s/part%d", dir, s);
+    mkdir(out, 0755);
+    c.out_dir = out;
+    bk_run_summary_t sum;
+    cr_assert_eq(bk_run(&c, &sum, err, sizeof err), 0, "%s", err);
+    snprintf(path, sizeof path, "%s/episodes.jsonl", out);
+    FILE* f = fopen(path, "r");
+    int lines = 0;
+    while (f && fgets(line, sizeof line, f)) {
+      const char *t = strstr(line, "\"task\":"), *i = strstr(line, "\"init\":");
+      cr_assert(t && i, "no task or init in %s", line);
+      int task = atoi(t + 7), init = atoi(i + 7);
+      cr_assert((task == 0 || task == 4) && init >= 0 && init < 4, "foreign episode %d/%d", task, init);
+      seen[task == 4][init]++;
+      lines++;
+    }
+    if (f) fclose(f);
+    cr_expect_eq(lines, sum.total, "shard %d/%d: %d records, %d planned", s, nshard, lines, sum.total);
+    total += lines;
+    unlink(path);
+    snprintf(path, sizeof path, "%s/run.json", out);
+    unlink(path);
+    rmdir(out);
+  }
+  rmdir(dir);
+  cr_expect_eq(total, 8, "%d shards hold %d records", nshard, total);
+  for (int t = 0; t < 2; t++) {
+    for (int i = 0; i < 4; i++) cr_expect_eq(seen[t][i], 1, "%d shards: task %d init %d", nshard, t ? 4 : 0, i);
+  }
+}
+
+Test(shard, runs_in_one_shard_hold_everything_once, .timeout = 300) { run_shards(1); }
+
+Test(shard, runs_in_three_shards_hold_everything_once, .timeout = 300) { run_shards(3); }
+
+Test(shard, runs_in_seven_shards_hold_everything_once, .timeout = 300) { run_shards(7); }
