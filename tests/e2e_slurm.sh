@@ -99,6 +99,7 @@ if cmp -s <(strip "$tmp/local/episodes.jsonl") <(strip runs/small/episodes.jsonl
 else
   bad "merged_equals_local_run ($(wc -l < "$tmp/local/episodes.jsonl") local, $(wc -l < runs/small/episodes.jsonl) merged)"
 fi
-echo "slurm small run end to end (cluster up, submit, cancel, resubmit, merge, report): $(echo "$t1 - $t0" | bc) s"
-echo "slurm down: $(echo "$t2 - $t1" | bc) s; the same run locally, 2 threads: $(echo "$t3 - $t2" | bc) s"
+secs() { "$PY" -c "print(f'{$1 - $2:.1f}')"; }
+echo "slurm small run end to end (cluster up, submit, cancel, resubmit, merge, report): $(secs "$t1" "$t0") s"
+echo "slurm down: $(secs "$t2" "$t1") s; the same run locally, 2 threads: $(secs "$t3" "$t2") s"
 finish
