@@ -63,7 +63,9 @@ fi
 
 # the shards that did not finish
 todo=()
-for ((i = 0; i < n; i++)); do [ -e "$parts/ok/$i" ] || todo+=("$i"); done
+for ((i = 0; i < n; i++)); do
+  [ -e "$parts/ok/$i" ] && [ -e "$parts/$i/episodes.jsonl" ] || todo+=("$i")
+done
 if [ ${#todo[@]} -eq 0 ] && [ -e "$out/report/report.json" ]; then
   echo "nothing to do: $n of $n shards done, merged into $out"
   exit 0
