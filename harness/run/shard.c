@@ -70,8 +70,7 @@ uint32_t bk_shard_scene_cost(int ngeom_collidable, int nv) {
   return c < 1 ? 1 : c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
 }
 
-// collidable geoms and degrees of freedom of a task's compiled scene
-static uint32_t world_cost(const bk_world_t* w) {
+uint32_t bk_shard_world_cost(const bk_world_t* w) {
   const mjModel* m = w->m;
   int g = 0;
   for (int i = 0; i < m->ngeom; i++) g += m->geom_contype[i] != 0 || m->geom_conaffinity[i] != 0;
@@ -84,7 +83,7 @@ int bk_shard_run_owners(const bk_run_cfg_t* cfg, bk_world_t* const* worlds, size
   uint32_t* cost = malloc(sizeof *cost * (total ? total : 1));
   *owner = malloc(sizeof **owner * (total ? total : 1));
   int rc = cost && *owner ? 0 : BK_ENOMEM;
-  for (size_t k = 0; !rc && k < total; k++) cost[k] = world_cost(worlds[cfg->tasks[k / per_task]]);
+  for (size_t k = 0; !rc && k < total; k++) cost[k] = bk_shard_world_cost(worlds[cfg->tasks[k / per_task]]);
   if (!rc) rc = bk_shard_plan(cost, total, cfg->nshard, *owner);
   free(cost);
   return rc;

@@ -27,6 +27,9 @@ int bk_shard_plan(const uint32_t* cost, size_t n, int nshard, int* owner);
  * freedom. A deterministic proxy, not a timing. */
 uint32_t bk_shard_scene_cost(int ngeom_collidable, int nv);
 
+/* bk_shard_scene_cost of a compiled world (geoms with a nonzero contype or conaffinity). */
+uint32_t bk_shard_world_cost(const bk_world_t* w);
+
 /* The owner of every episode of a run cut into cfg->nshard > 1 shards, in the runner's
  * canonical order (task, sampling value, init, seed); each episode costs its task's scene
  * cost (worlds[task], built for every task of the run). *owner is a heap array of `total`
