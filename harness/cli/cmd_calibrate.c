@@ -9,7 +9,7 @@
 #include "core/err.h"
 #include "report/load.h"
 #include "report/report.h"
-#include "run/jsonl.h"
+#include "core/json.h"
 #include "stats/crc.h"
 
 static void usage(FILE* f) {

@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/strbuf.h"
-#include "run/jsonl.h"
+#include "core/json.h"
 #include "sample/sample.h"
 
 /* the configuration keys every part must share */

@@ -14,7 +14,7 @@
 #include "report/load.h"
 #include "report/markdown.h"
 #include "report/report.h"
-#include "run/jsonl.h"
+#include "core/json.h"
 
 static void usage(FILE* f) {
   fprintf(f,

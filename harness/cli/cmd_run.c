@@ -514,5 +514,5 @@ int bk_cmd_run(int argc, char** argv) {
   }
   cJSON_Delete(cfg);
   free(o);
-  return rc ? (rc == BK_ENOENT ? BK_EXIT_USAGE : BK_EXIT_FAIL) : BK_EXIT_OK;
+  return bk_cli_exit(rc);
 }

@@ -9,7 +9,7 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/rng.h"
-#include "run/jsonl.h"
+#include "core/json.h"
 #include "score/predictor.h"
 
 typedef struct {

@@ -10,7 +10,7 @@
 
 #include "core/err.h"
 #include "report/scan.h"
-#include "run/jsonl.h"
+#include "core/json.h"
 
 /* state of one episodes.jsonl pass */
 typedef struct {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "run/jsonl.h"
+#include "core/json.h"
 
 // a threshold: a finite number, or exactly "-inf" / "inf"
 static int tau_value(const cJSON* x, double* out) {

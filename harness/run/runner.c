@@ -14,7 +14,6 @@
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "run/guard.h"
-#include "run/jsonl.h"
 #include "run/progress.h"
 #include "run/abstain.h"
 #include "run/record.h"
@@ -80,14 +79,20 @@ static void trace_rows(const run_t* r, const bk_episode_t* e, bk_sb_t* sb) {
   }
 }
 
+// what the records of this run say about it
+static bk_record_ctx_t record_ctx(const run_t* r, double value) {
+  const bk_run_cfg_t* c = r->cfg;
+  return (bk_record_ctx_t){r->run_id, r->suite_name, c->policy->name, c->ep.k, c->ep.chunk,
+                           c->ep.open_loop, c->ep.max_steps,
+                           bk_sample_mode_name(c->ep.sampling.mode), value,
+                           bk_score_name(c->ep.scorer), NULL, 0};
+}
+
 // record one finished episode: line to the file, counters, progress
 static void finish_episode(worker_t* wk) {
   run_t* r = wk->run;
   const bk_run_cfg_t* c = r->cfg;
-  bk_record_ctx_t rc = {r->run_id, r->suite_name, c->policy->name, c->ep.k, c->ep.chunk,
-                        c->ep.open_loop, c->ep.max_steps,
-                        bk_sample_mode_name(c->ep.sampling.mode), wk->value,
-                        bk_score_name(c->ep.scorer)};
+  bk_record_ctx_t rc = record_ctx(r, wk->value);
   wk->line.len = 0;
   bk_record_write(&rc, &wk->ep, &wk->line);
   wk->trace.len = 0;
@@ -177,8 +182,11 @@ static void* worker_main(void* arg) {
 /* keys of episodes already in the file, for --resume */
 typedef struct {
   unsigned char* done;         /* [task][init][seed] flags over the requested ids */
-  const bk_run_cfg_t* cfg;
+  const run_t* run;
+  const char* path;
   int count;
+  char* err;
+  int err_sz;
 } done_t;
 
 static int nval(const bk_run_cfg_t* c) {
@@ -192,22 +200,38 @@ static int id_index(const int* ids, int n, int v) {
   return -1;
 }
 
-static int mark_done(const cJSON* rec, int lineno, void* arg) {
-  (void)lineno;
+// a record written with other settings than this run's: resuming would mix two runs
+static const char* foreign_setting(const bk_record_ctx_t* c, const bk_record_t* rec) {
+  if (strcmp(rec->policy, c->policy)) return "policy";
+  if (strcmp(rec->sampling, c->sampling)) return "sampling";
+  if (strcmp(rec->scorer, c->scorer)) return "scorer";
+  if (rec->k != c->k) return "k";
+  if (rec->chunk != c->chunk) return "chunk";
+  if (rec->open_loop != c->open_loop) return "open_loop";
+  if (rec->max_steps != c->max_steps) return "max_steps";
+  return NULL;
+}
+
+static int mark_done(const bk_record_t* rec, int lineno, void* arg) {
   done_t* dn = arg;
-  const bk_run_cfg_t* c = dn->cfg;
-  int t = cJSON_GetObjectItem(rec, "task") ? cJSON_GetObjectItem(rec, "task")->valueint : -1;
-  int i = cJSON_GetObjectItem(rec, "init") ? cJSON_GetObjectItem(rec, "init")->valueint : -1;
-  int s = cJSON_GetObjectItem(rec, "seed") ? cJSON_GetObjectItem(rec, "seed")->valueint : -1;
-  int ti = id_index(c->tasks, c->ntask, t), ii = id_index(c->inits, c->ninit, i);
-  int si = id_index(c->seeds, c->nseed, s), vi = 0;
-  const cJSON* val = cJSON_GetObjectItem(rec, "value");
-  if (c->nvalues) {
-    for (vi = 0; vi < c->nvalues; vi++) {
-      if (cJSON_IsNumber(val) && fabs(val->valuedouble - c->values[vi]) < 1e-9) break;
-    }
-    if (vi == c->nvalues) return 0;
+  const bk_run_cfg_t* c = dn->run->cfg;
+  bk_record_ctx_t mine = record_ctx(dn->run, 0);
+  const char* what = foreign_setting(&mine, rec);
+  if (what) {
+    return bk_fail(dn->err, dn->err_sz, BK_EINVAL,
+                   "%s:%d: a record of another configuration (\"%s\" differs); resume with the "
+                   "same settings or use another --out", dn->path, lineno, what);
   }
+  int vi = 0;
+  const double* vals = c->nvalues ? c->values : &c->ep.sampling.value;
+  while (vi < nval(c) && !bk_sample_same_value(rec->value, vals[vi])) vi++;
+  if (vi == nval(c)) {
+    return bk_fail(dn->err, dn->err_sz, BK_EINVAL,
+                   "%s:%d: a record of sampling value %.17g, which this run does not have",
+                   dn->path, lineno, rec->value);
+  }
+  int ti = id_index(c->tasks, c->ntask, rec->task), ii = id_index(c->inits, c->ninit, rec->init);
+  int si = id_index(c->seeds, c->nseed, rec->seed);
   if (ti < 0 || ii < 0 || si < 0) return 0;
   size_t k = (((size_t)ti * nval(c) + vi) * c->ninit + ii) * c->nseed + si;
   if (!dn->done[k]) dn->count++;
@@ -219,14 +243,16 @@ static int mark_done(const cJSON* rec, int lineno, void* arg) {
 static int make_jobs(run_t* r, const char* path, char* err, int err_sz) {
   const bk_run_cfg_t* c = r->cfg;
   size_t total = (size_t)c->ntask * nval(c) * c->ninit * c->nseed;
-  done_t dn = {calloc(total ? total : 1, 1), c, 0};
+  done_t dn = {calloc(total ? total : 1, 1), r, path, 0, err, err_sz};
   r->jobs = malloc(sizeof(job_t) * (total ? total : 1));
   if (!dn.done || !r->jobs) {
     free(dn.done);
     return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
   }
   if (c->resume && access(path, F_OK) == 0) {
-    int partial = 0, rc = bk_jsonl_each(path, mark_done, &dn, &partial, err, err_sz);
+    // every record checked by the shared reader, of this suite
+    bk_record_expect_t x = {.suite = r->suite_name};
+    int partial = 0, rc = bk_record_each(path, &x, mark_done, &dn, &partial, err, err_sz);
     if (rc) {
       free(dn.done);
       return rc;
