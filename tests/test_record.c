@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "report/scan.h"
 #include "run/record.h"
 
 /* a small episode of 3 decisions (8 + 8 + 4 steps), filled with recognisable values */
@@ -143,6 +144,61 @@ Test(record, the_suite_and_its_size_are_checked_when_given) {
   cr_assert(strstr(why, "libero_spatial") != NULL, "%s", why);
   x.suite = "libero_object";
   cr_assert_eq(bk_record_read(line, strlen(line), &x, &r, why, sizeof why), 0, "%s", why);
+  bk_record_free(&r);
+  free(line);
+}
+
+/* report/scan.c is the loader's fast path: it must take no line the reader refuses, and
+ * read the lines it takes as the reader does */
+Test(record, fast_scanner_agrees_with_the_reader) {
+  // the sample without its escaped error text (escapes send a line to the reader)
+  char* full = sample_line();
+  char* from = strstr(full, "\"error\":\"");
+  char* to = strstr(full, "\",\"bokbo\"");
+  cr_assert(from && to);
+  char* line = malloc(strlen(full) + 1);
+  snprintf(line, strlen(full) + 1, "%.*s\"error\":\"\"%s", (int)(from - full), full, to + 1);
+  free(full);
+  bk_record_t r = {0};
+  bk_scan_rec_t sr = {0};
+  char why[300];
+  cr_assert_eq(bk_record_read(line, strlen(line), NULL, &r, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(bk_scan_record(line, strlen(line), &sr), 0);
+  cr_assert_eq(sr.task, r.task);
+  cr_assert_eq(sr.init, r.init);
+  cr_assert_eq(sr.seed, r.seed);
+  cr_assert_eq(sr.k, r.k);
+  cr_assert_eq(sr.max_steps, r.max_steps);
+  cr_assert_eq(sr.value, r.value);
+  cr_assert_eq(sr.success, r.success);
+  cr_assert_eq(sr.n_dec, r.ndecision);
+  for (int j = 0; j < r.ndecision; j++) {
+    const bk_decision_t* d = &r.dec[j];
+    cr_assert_eq(sr.dec[j].s, isnan(d->s) ? INFINITY : d->s);
+    cr_assert_eq(sr.dec[j].ve, d->viol_expert);
+    cr_assert_eq(sr.dec[j].vg, d->viol_global);
+    cr_assert_eq(memcmp(sr.dec[j].peak, d->peak, sizeof d->peak), 0);
+    if (d->has_err) cr_assert_eq(sr.dec[j].err[0], d->err[0]);
+    else cr_assert(isnan(sr.dec[j].err[0]));
+  }
+  // every hostile edit: the reader refuses it, so the scanner must decline it
+  for (size_t i = 0; i < sizeof kHostile / sizeof *kHostile; i++) {
+    char* bad = edit(line, kHostile[i][0], kHostile[i][1]);
+    cr_expect_neq(bk_scan_record(bad, strlen(bad), &sr), 0, "case %zu taken: %s", i, bad);
+    free(bad);
+  }
+  // and every single-character cut of the line: both refuse, or both take the same task
+  size_t n = strlen(line);
+  char* cut = malloc(n + 1);
+  for (size_t at = 0; at + 1 < n; at++) {
+    memcpy(cut, line, at);
+    memcpy(cut + at, line + at + 1, n - at);
+    int a = bk_record_read(cut, n - 1, NULL, &r, why, sizeof why);
+    int b = bk_scan_record(cut, n - 1, &sr);
+    cr_expect(b != 0 || a == 0, "byte %zu: the scanner takes what the reader refuses (%s)", at, why);
+  }
+  free(cut);
+  bk_scan_rec_free(&sr);
   bk_record_free(&r);
   free(line);
 }

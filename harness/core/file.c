@@ -11,16 +11,19 @@
 
 #include "core/err.h"
 
-FILE* bk_file_open_read(const char* path, char* err, int err_sz) {
+FILE* bk_file_open_read(const char* path, int* code, char* err, int err_sz) {
+  int dummy;
+  if (!code) code = &dummy;
   // O_NONBLOCK: opening a FIFO must not wait for a writer
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
-    bk_fail(err, err_sz, errno == ENOENT ? BK_ENOENT : BK_EIO, "%s: %s", path, strerror(errno));
+    *code = bk_fail(err, err_sz, errno == ENOENT ? BK_ENOENT : BK_EIO, "%s: %s", path,
+                    strerror(errno));
     return NULL;
   }
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    bk_fail(err, err_sz, BK_EINVAL, "%s: not a regular file", path);
+    *code = bk_fail(err, err_sz, BK_EINVAL, "%s: not a regular file", path);
     close(fd);
     return NULL;
   }
@@ -28,14 +31,14 @@ FILE* bk_file_open_read(const char* path, char* err, int err_sz) {
   if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
   FILE* f = fdopen(fd, "rb");
   if (!f) {
-    bk_fail(err, err_sz, BK_EIO, "%s: %s", path, strerror(errno));
+    *code = bk_fail(err, err_sz, BK_EIO, "%s: %s", path, strerror(errno));
     close(fd);
   }
   return f;
 }
 
 char* bk_read_file(const char* path, long* len, char* err, int err_sz) {
-  FILE* f = bk_file_open_read(path, err, err_sz);
+  FILE* f = bk_file_open_read(path, NULL, err, err_sz);
   if (!f) return NULL;
   char* buf = NULL;
   long n = -1;
@@ -58,8 +61,9 @@ fail:
 int bk_file_lines(const char* path, bk_line_fn fn, void* arg, int* partial, char* err,
                   int err_sz) {
   if (partial) *partial = 0;
-  FILE* f = bk_file_open_read(path, err, err_sz);
-  if (!f) return BK_EIO;
+  int code = 0;
+  FILE* f = bk_file_open_read(path, &code, err, err_sz);
+  if (!f) return code;
   setvbuf(f, NULL, _IOFBF, 1 << 20);
   char* line = NULL;
   size_t cap = 0;

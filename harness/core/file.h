@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Opens a regular file for reading ("rb"); NULL with "path: why" in err otherwise. */
-FILE* bk_file_open_read(const char* path, char* err, int err_sz);
+/* Opens a regular file for reading ("rb"); NULL with "path: why" in err otherwise and the
+ * code in *code (may be NULL): BK_ENOENT (no such file), BK_EINVAL (not a regular file)
+ * or BK_EIO. */
+FILE* bk_file_open_read(const char* path, int* code, char* err, int err_sz);
 
 /* Reads a whole regular file into a NUL-terminated heap buffer (*len its length, len may
  * be NULL); NULL on error with err filled. */

@@ -500,13 +500,15 @@ void bk_record_free(bk_record_t* r) {
 
 int bk_record_each(const char* path, const bk_record_expect_t* x, bk_record_fn fn, void* arg,
                    int* partial, char* err, int err_sz) {
-  FILE* f = fopen(path, "r");
-  if (!f) return bk_fail(err, err_sz, BK_EIO, "%s: %s", path, strerror(errno));
+  int rc = 0;
+  FILE* f = bk_file_open_read(path, &rc, err, err_sz);
+  if (!f) return rc;
   bk_record_t* r = calloc(1, sizeof *r);
   char* line = NULL;
   size_t cap = 0;
   ssize_t n;
-  int lineno = 0, rc = r ? 0 : bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+  int lineno = 0;
+  if (!r) rc = bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
   if (partial) *partial = 0;
   while (!rc && (n = getline(&line, &cap, f)) > 0) {
     lineno++;
