@@ -175,6 +175,22 @@ void bk_record_write(const bk_record_ctx_t* c0, const bk_episode_t* e, bk_sb_t* 
   bk_sb_puts(sb, "]}\n");
 }
 
+void bk_record_rewrite(const bk_record_t* r, const char* run_id, bk_sb_t* sb) {
+  bk_episode_t e;
+  memset(&e, 0, sizeof e);
+  e.task = r->task, e.init = r->init, e.seed = r->seed;
+  e.success = r->success, e.abstained = r->abstained, e.steps = r->steps;
+  e.ndecision = r->ndecision;
+  e.dec = r->dec;
+  e.step_force = r->step_force;
+  memcpy(e.warnings, r->warnings, sizeof e.warnings);
+  snprintf(e.error, sizeof e.error, "%s", r->error);
+  bk_record_ctx_t c = {run_id ? run_id : r->run, r->suite, r->policy, r->k, r->chunk,
+                       r->open_loop, r->max_steps, r->sampling, r->value, r->scorer,
+                       r->bokbo, r->mujoco};
+  bk_record_write(&c, &e, sb);
+}
+
 /* ================================================================== reading */
 
 /* one record being read */

@@ -117,6 +117,10 @@ typedef struct {
 int bk_record_read(const char* line, size_t n, const bk_record_expect_t* x, bk_record_t* r,
                    char* why, int why_sz);
 
+/* Writes a record read by bk_record_read again (the same bytes the writer gave it), with
+ * its run id replaced by run_id (NULL: kept). */
+void bk_record_rewrite(const bk_record_t* r, const char* run_id, bk_sb_t* sb);
+
 /* Releases r's arrays (NULL-safe); r may be reused afterwards. */
 void bk_record_free(bk_record_t* r);
 
