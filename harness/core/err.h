@@ -15,7 +15,8 @@
   XX(EMUJOCO,  -6, "MuJoCo error")                              \
   XX(ERANGE,   -7, "value out of range")                        \
   XX(EGL,      -8, "rendering backend unavailable")             \
-  XX(EPLACE,   -9, "could not place objects without collision")
+  XX(EPLACE,   -9, "could not place objects without collision") \
+  XX(EINTR,   -10, "interrupted")
 
 typedef enum {
 #define XX(name, code, msg) BK_##name = code,

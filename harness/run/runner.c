@@ -4,6 +4,8 @@
 #include <math.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,16 +100,27 @@ static void finish_episode(worker_t* wk) {
   wk->trace.len = 0;
   if (r->trace_fd >= 0) trace_rows(r, &wk->ep, &wk->trace);
   pthread_mutex_lock(&r->lock);
-  // the trace first: an episode whose record line is written is complete everywhere
-  int bad = wk->line.failed || wk->trace.failed;
-  if (!bad && r->trace_fd >= 0 && wk->trace.len) {
-    bad = append_whole(r->trace_fd, wk->trace.s, wk->trace.len);
+  // the trace first: an episode whose record line is written is complete everywhere;
+  // when the record cannot be written, the trace rows go too (a resumed run writes both
+  // again), so no row is ever doubled
+  const char* failed = wk->line.failed || wk->trace.failed ? "out of memory" : NULL;
+  const char* which = "episodes.jsonl";
+  off_t trace_end = r->trace_fd >= 0 ? lseek(r->trace_fd, 0, SEEK_END) : -1;
+  if (!failed && r->trace_fd >= 0 && wk->trace.len &&
+      append_whole(r->trace_fd, wk->trace.s, wk->trace.len)) {
+    failed = strerror(errno);
+    which = "force_trace.csv";
   }
-  if (!bad) bad = append_whole(r->fd, wk->line.s, wk->line.len);
-  if (bad && !r->failed) {
+  if (!failed && append_whole(r->fd, wk->line.s, wk->line.len)) {
+    failed = strerror(errno);
+    if (trace_end >= 0 && ftruncate(r->trace_fd, trace_end) != 0) {
+      which = "episodes.jsonl (and force_trace.csv could not be cut back)";
+    }
+  }
+  if (failed && !r->failed) {
     r->failed = 1;
-    snprintf(r->err, sizeof r->err, "%s/episodes.jsonl: write failed (%s); records so far kept",
-             c->out_dir, strerror(errno));
+    snprintf(r->err, sizeof r->err, "%s/%s: write failed (%s); records so far kept (--resume continues)",
+             c->out_dir, which, failed);
   }
   r->sum->done++;
   r->sum->success += wk->ep.success;
@@ -125,10 +138,25 @@ static bk_episode_ctx_t* ctx_for(worker_t* wk, int task) {
   return wk->ctx;
 }
 
+/* SIGINT / SIGTERM during a run: workers take no new episode, the ones in flight finish
+ * and are recorded, and the run ends with a hint that --resume continues it. A signal
+ * flag is the one process-wide state a handler can set (an atomic, lock-free int). */
+static atomic_int g_stop;
+
+static void on_stop_signal(int sig) {
+  static const char hint[] =
+      "\nbokbo: run: interrupted: finishing the episodes in flight (interrupt again to stop "
+      "now); the same command with --resume continues the run\n";
+  atomic_store(&g_stop, 1);
+  signal(sig, SIG_DFL);  // a second interrupt stops at once
+  ssize_t w = write(STDERR_FILENO, hint, sizeof hint - 1);
+  (void)w;
+}
+
 // take the next job index, or -1 when done or stopped
 static int take_job(run_t* r) {
   pthread_mutex_lock(&r->lock);
-  int i = (r->failed || r->next >= r->njob) ? -1 : r->next++;
+  int i = (r->failed || atomic_load(&g_stop) || r->next >= r->njob) ? -1 : r->next++;
   pthread_mutex_unlock(&r->lock);
   return i;
 }
@@ -386,10 +414,22 @@ int bk_run(const bk_run_cfg_t* cfg, bk_run_summary_t* sum, char* err, int err_sz
     bk_guard_install();
     bk_progress_start(&r.progress, cfg->progress, sum->total, sum->skipped);
     sum->done = sum->skipped;
+    struct sigaction sa = {.sa_handler = on_stop_signal}, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    atomic_store(&g_stop, 0);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
     rc = run_workers(&r, err, err_sz);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     bk_progress_finish(&r.progress, sum->done, sum->success);
   }
   if (!rc && r.failed) rc = bk_fail(err, err_sz, BK_EIO, "%s", r.err);
+  if (!rc && atomic_load(&g_stop)) {
+    rc = bk_fail(err, err_sz, BK_EINTR,
+                 "interrupted with %d of %d episodes recorded in %s/episodes.jsonl; run the same "
+                 "command with --resume to continue", sum->done, sum->total, cfg->out_dir);
+  }
   sum->seconds = now_s() - t0;
   if (r.fd >= 0) close(r.fd);
   if (r.trace_fd >= 0) close(r.trace_fd);
