@@ -96,4 +96,46 @@ else
 fi
 check view_unknown_episode 2 "$BOKBO" view --replay "$tmp/e" --episode 9:0:0
 
+# 8. --force-trace: when the record cannot be written (here: a file size limit the record
+#    passes and the trace does not), the trace rows are cut back; the message names the
+#    file; --resume then gives the same trace and records as a run that never failed
+big="--suite libero_object --tasks 0 --inits 0 --max-steps 30 --quiet --sampling perturb:sigma=0.01 --k 64 --open-loop 1 --scorer disagreement --force-trace"
+"$BOKBO" run $big --out "$tmp/t8a" || bad trace_reference_run
+T=$(wc -c < "$tmp/t8a/force_trace.csv"); R=$(wc -c < "$tmp/t8a/episodes.jsonl")
+[ "$R" -gt $((T + 8192)) ] && ok record_larger_than_trace || bad "record_larger_than_trace ($R vs $T)"
+(trap '' XFSZ; ulimit -f $(( (T + R) / 2048 )); "$BOKBO" run $big --out "$tmp/t8b") 2>"$tmp/err"
+[ $? -eq 1 ] && ok record_write_failure_exit_1 || bad record_write_failure_exit_1
+expect_in failure_names_records "$tmp/err" "t8b/episodes.jsonl: write failed"
+[ "$(wc -l < "$tmp/t8b/force_trace.csv")" -eq 1 ] && ok trace_cut_back || bad trace_cut_back
+"$BOKBO" run $big --resume --out "$tmp/t8b" && ok trace_resume || bad trace_resume
+cmp -s "$tmp/t8a/force_trace.csv" "$tmp/t8b/force_trace.csv" && ok trace_not_doubled || bad trace_not_doubled
+
+# 11. SIGINT: the episodes in flight are recorded, the message says --resume continues
+many="--suite libero_object --tasks 0,3 --inits 0-9 --max-steps 40 --threads 1"
+"$BOKBO" run $many --out "$tmp/int" 2>"$tmp/int.err" &
+pid=$!
+for _ in $(seq 600); do [ -s "$tmp/int/episodes.jsonl" ] && break; sleep 0.1; done
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 1 ] && ok sigint_exit_1 || bad "sigint_exit_1 (exit $rc)"
+expect_in sigint_hint "$tmp/int.err" "with --resume to continue"
+n=$(wc -l < "$tmp/int/episodes.jsonl")
+[ "$n" -ge 1 ] && [ "$n" -lt 20 ] && ok sigint_kept_records || bad "sigint_kept_records ($n)"
+"$BOKBO" run $many --quiet --resume --out "$tmp/int" && ok sigint_resumed || bad sigint_resumed
+n=$(sort -u "$tmp/int/episodes.jsonl" | wc -l)
+[ "$n" -eq 20 ] && ok sigint_resume_complete || bad "sigint_resume_complete ($n)"
+
+# 11. view with a task the scenes do not have: exit 2 (bad input), under a virtual display
+if command -v xvfb-run >/dev/null; then
+  mkdir -p "$tmp/few/libero_object"
+  head -1 "$SRC/scenes/libero_object/tasks.txt" > "$tmp/few/libero_object/tasks.txt"
+  BOKBO_SCENES="$tmp/few" timeout 60 xvfb-run -a "$BOKBO" view --suite libero_object --task 3 --script q \
+    >/dev/null 2>"$tmp/err"
+  rc=$?
+  [ $rc -eq 2 ] && ok view_unknown_task_exit_2 || bad "view_unknown_task_exit_2 (exit $rc)"
+else
+  bad "view_unknown_task_exit_2: xvfb-run missing (tools/install-deps.sh installs it)"
+fi
+
 finish
