@@ -13,15 +13,9 @@
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/json.h"
+#include "run/config.h"
 #include "run/record.h"
 #include "sample/sample.h"
-
-/* the configuration keys every part must share */
-static const char* const kSame[] = {
-  "suite", "policy", "policy_opts", "k", "sampling", "scorer", "predictor", "reference",
-  "run_seed", "chunk", "open_loop", "max_steps", "thresholds", "global_threshold", "abstain",
-  "tasks", "inits", "seeds", "nshard",
-};
 
 typedef struct {
   int task, vi, init, seed;
@@ -171,12 +165,12 @@ static cJSON* check_configs(char** dirs, int n, char* err, int err_sz) {
     snprintf(path, sizeof path, "%s/run.json", dirs[i]);
     cJSON* c = bk_json_load(path, err, err_sz);
     if (!c) goto fail;
-    for (size_t k = 0; first && k < sizeof kSame / sizeof kSame[0]; k++) {
-      if (!cJSON_Compare(cJSON_GetObjectItem(first, kSame[k]), cJSON_GetObjectItem(c, kSame[k]), 1)) {
-        bk_fail(err, err_sz, BK_EINVAL, "%s: '%s' differs from %s/run.json", path, kSame[k], dirs[0]);
-        cJSON_Delete(c);
-        goto fail;
-      }
+    // the parts of one run: the same records' settings and episode lists (run/config)
+    const char* key = first ? bk_config_differs(first, c, BK_CONFIG_RECORD | BK_CONFIG_SPLIT) : NULL;
+    if (key) {
+      bk_fail(err, err_sz, BK_EINVAL, "%s: '%s' differs from %s/run.json", path, key, dirs[0]);
+      cJSON_Delete(c);
+      goto fail;
     }
     int shard = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(c, "shard"));
     if (shard >= 0 && shard < 4096 && seen[shard]++) {

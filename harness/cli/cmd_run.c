@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "run/abstain.h"
+#include "run/config.h"
 #include "score/scorer.h"
 #include "run/jsonl.h"
 #include "render/render.h"
@@ -404,24 +405,16 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   return j;
 }
 
-// --resume: the stored configuration must match on everything that shapes a record
+// --resume: the stored configuration must match on everything that shapes a record and
+// on the episodes the directory holds (run/config's list)
 static int same_config(const cJSON* old, const cJSON* now, const char* path) {
-  const char* keys[] = {"suite", "policy", "policy_opts", "k", "chunk", "open_loop",
-                        "max_steps", "thresholds", "global_threshold", "sampling", "scorer",
-                        "predictor", "reference", "run_seed", "abstain", "force_trace",
-                        "shard", "nshard"};
-  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-    const cJSON* a = cJSON_GetObjectItem(old, keys[i]);
-    const cJSON* b = cJSON_GetObjectItem(now, keys[i]);
-    if (!a || !cJSON_Compare(a, b, 1)) {
-      char* want = a ? cJSON_PrintUnformatted(a) : NULL;
-      bk_cli_error("run", "%s: cannot resume: '%s' was %s, now differs", path, keys[i],
-                   want ? want : "missing");
-      free(want);
-      return 0;
-    }
-  }
-  return 1;
+  const char* key = bk_config_differs(old, now, BK_CONFIG_RECORD | BK_CONFIG_SPLIT | BK_CONFIG_PART);
+  if (!key) return 1;
+  const cJSON* a = cJSON_GetObjectItemCaseSensitive(old, key);
+  char* want = a ? cJSON_PrintUnformatted(a) : NULL;
+  bk_cli_error("run", "%s: cannot resume: '%s' was %s, now differs", path, key, want ? want : "missing");
+  free(want);
+  return 0;
 }
 
 // mkdir -p
