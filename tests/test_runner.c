@@ -202,7 +202,7 @@ static void add_record(bk_sb_t* sb, const char* suite, int task, const char* pol
                              .viol_global = -1};
     e.steps += chunk[j];
   }
-  memcpy(force, rows, sizeof(double) * (size_t)e.steps * BK_NFORCE);
+  if (e.steps) memcpy(force, rows, sizeof(double) * (size_t)e.steps * BK_NFORCE);
   bk_record_ctx_t c = {"r", suite, policy, 1, 8, 8, 40, "greedy", 0, "none", NULL, 0};
   bk_record_write(&c, &e, sb);
 }
