@@ -406,9 +406,9 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
 }
 
 // --resume: the stored configuration must match on everything that shapes a record and
-// on the episodes the directory holds (run/config's list)
+// on the part of the run the directory holds (run/config's list)
 static int same_config(const cJSON* old, const cJSON* now, const char* path) {
-  const char* key = bk_config_differs(old, now, BK_CONFIG_RECORD | BK_CONFIG_SPLIT | BK_CONFIG_PART);
+  const char* key = bk_config_differs(old, now, BK_CONFIG_RECORD | BK_CONFIG_SHARDS | BK_CONFIG_PART);
   if (!key) return 1;
   const cJSON* a = cJSON_GetObjectItemCaseSensitive(old, key);
   char* want = a ? cJSON_PrintUnformatted(a) : NULL;
