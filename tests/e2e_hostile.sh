@@ -57,9 +57,9 @@ mkdir -p "$tmp/dup" && cp "$tmp/s/run.json" "$tmp/dup/"
 cat "$tmp/s/episodes.jsonl" > "$tmp/dup/episodes.jsonl"
 head -1 "$tmp/s/episodes.jsonl" >> "$tmp/dup/episodes.jsonl"
 check calibrate_repeated_line 2 "$BOKBO" calibrate --run "$tmp/dup" --epsilon 0.2 --out "$tmp/tau2.json"
-expect_in calibrate_names_line "$tmp/err" "episodes.jsonl:5: task 0 init 0 seed 0"
+expect_in calibrate_names_line "$tmp/err" "episodes.jsonl:5: task .* again: first in .*episodes.jsonl:1 "
 check train_repeated_line 2 "$BOKBO" train-predictor --run "$tmp/dup" --out "$tmp/model.json"
-expect_in train_names_line "$tmp/err" "episodes.jsonl:5: task 0 init 0 seed 0"
+expect_in train_names_line "$tmp/err" "episodes.jsonl:5: task .* again, first on line 1"
 
 # 6. --resume checks every record with the shared reader: a mistyped or foreign record
 #    does not mark an episode done
