@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "run/abstain.h"
+#include "run/config.h"
+#include "score/scorer.h"
 #include "run/jsonl.h"
 #include "run/lock.h"
 #include "render/render.h"
@@ -59,7 +61,7 @@ static void usage(FILE* f) {
           "  --sampling M            greedy (default), perturb:sigma=S[,S2..][:keep=0] or\n"
           "                          temperature:T=T[,T2..]; a list is a sweep, one record set per value\n"
           "  --k K                   candidates per decision (default 1 greedy, 8 when sampling)\n"
-          "  --scorer S              none (candidate 0), confidence, disagreement, predictor, lookahead\n"
+          "  --scorer S              how one candidate is chosen (default none; scorers below)\n"
           "  --predictor FILE        the violation predictor (from 'bokbo train-predictor')\n"
           "  --reference P|none      policy whose action in the same state gives the per-group\n"
           "                          action error (default expert)\n"
@@ -86,7 +88,9 @@ static void usage(FILE* f) {
           "  --force                 replace an existing run directory's records\n"
           "  --quiet                 no progress output\n"
           "\n"
-          "Exit status: 0 all episodes ran, 1 failure (e.g. disk full; records kept), 2 bad usage.\n");
+          "Exit status: 0 all episodes ran, 1 failure (e.g. disk full; records kept), 2 bad usage.\n"
+          "\nscorers:\n");
+  for (const bk_scorer_ops_t* s = bk_scorers; s->name; s++) fprintf(f, "  %-22s %s\n", s->name, s->help);
 }
 
 // an option value as an int in [lo, hi], or a usage error
@@ -192,7 +196,9 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
     case 'K': o->have_k = 1; return opt_int("k", 1, BK_MAX_K, &r->ep.k);
     case 'R':
       if ((int)(r->ep.scorer = bk_score_parse(optarg)) >= 0) return 0;
-      bk_cli_error("run", "unknown scorer '%s' (valid: none, confidence, disagreement, predictor, lookahead)", optarg);
+      char names[256];
+      bk_scorer_names(names, sizeof names);
+      bk_cli_error("run", "unknown scorer '%s' (valid: %s)", optarg, names);
       return -1;
     case 'D': o->predictor_path = optarg; return 0;
     case 'E':
@@ -234,13 +240,14 @@ static int sampling_options(run_opts_t* o) {
     bk_cli_error("run", "--sampling perturb with --k 1 keeps only the unperturbed chunk: use --k > 1 or :keep=0");
     return -1;
   }
-  if (r->ep.scorer == BK_SCORER_CONFIDENCE && !(r->policy->flags & BK_POLICY_DISTRIBUTION) &&
+  const bk_scorer_ops_t* sc = bk_scorer_get(r->ep.scorer);
+  if ((sc->needs & BK_SCORER_NEEDS_LOGPROB) && !(r->policy->flags & BK_POLICY_DISTRIBUTION) &&
       !r->policy->logprob) {
-    bk_cli_error("run", "--scorer confidence: policy '%s' gives no log-probabilities", r->policy->name);
+    bk_cli_error("run", "--scorer %s: policy '%s' gives no log-probabilities", sc->name, r->policy->name);
     return -1;
   }
-  if (r->ep.scorer == BK_SCORER_PREDICTOR && !o->predictor_path) {
-    bk_cli_error("run", "--scorer predictor needs --predictor FILE");
+  if ((sc->needs & BK_SCORER_NEEDS_MODEL) && !o->predictor_path) {
+    bk_cli_error("run", "--scorer %s needs --predictor FILE", sc->name);
     return -1;
   }
   if (o->predictor_path) {
@@ -416,24 +423,16 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   return j;
 }
 
-// --resume: the stored configuration must match on everything that shapes a record
+// --resume: the stored configuration must match on everything that shapes a record and
+// on the part of the run the directory holds (run/config's list)
 static int same_config(const cJSON* old, const cJSON* now, const char* path) {
-  const char* keys[] = {"suite", "policy", "policy_opts", "k", "chunk", "open_loop",
-                        "max_steps", "thresholds", "global_threshold", "sampling", "scorer",
-                        "predictor", "reference", "run_seed", "abstain", "force_trace",
-                        "shard", "nshard"};
-  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-    const cJSON* a = cJSON_GetObjectItem(old, keys[i]);
-    const cJSON* b = cJSON_GetObjectItem(now, keys[i]);
-    if (!a || !cJSON_Compare(a, b, 1)) {
-      char* want = a ? cJSON_PrintUnformatted(a) : NULL;
-      bk_cli_error("run", "%s: cannot resume: '%s' was %s, now differs", path, keys[i],
-                   want ? want : "missing");
-      free(want);
-      return 0;
-    }
-  }
-  return 1;
+  const char* key = bk_config_differs(old, now, BK_CONFIG_RECORD | BK_CONFIG_SHARDS | BK_CONFIG_PART);
+  if (!key) return 1;
+  const cJSON* a = cJSON_GetObjectItemCaseSensitive(old, key);
+  char* want = a ? cJSON_PrintUnformatted(a) : NULL;
+  bk_cli_error("run", "%s: cannot resume: '%s' was %s, now differs", path, key, want ? want : "missing");
+  free(want);
+  return 0;
 }
 
 // mkdir -p
@@ -559,5 +558,5 @@ int bk_cmd_run(int argc, char** argv) {
   bk_lock_release(lock);
   cJSON_Delete(cfg);
   free(o);
-  return rc ? (rc == BK_ENOENT ? BK_EXIT_USAGE : BK_EXIT_FAIL) : BK_EXIT_OK;
+  return bk_cli_exit(rc);
 }
