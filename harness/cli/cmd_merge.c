@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/scenes_opt.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/json.h"
@@ -167,6 +168,7 @@ static cJSON* check_configs(char** dirs, int n, char* err, int err_sz) {
     if (!c) goto fail;
     // the parts of one run: the same records' settings and episode lists (run/config)
     const char* key = first ? bk_config_differs(first, c, BK_CONFIG_RECORD | BK_CONFIG_EPISODES | BK_CONFIG_SHARDS) : NULL;
+    if (!key && first && !bk_cli_scenes_same(first, c)) key = "scenes";
     if (key) {
       bk_fail(err, err_sz, BK_EINVAL, "%s: '%s' differs from %s/run.json", path, key, dirs[0]);
       cJSON_Delete(c);
