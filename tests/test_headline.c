@@ -10,6 +10,7 @@ static const char* kDoc =
     "{\"groups\":["
     " {\"suite\":\"libero_object_x0.1\",\"sampling\":\"perturb\",\"value\":0.02,\"episodes\":100,\"decisions\":900,\"violation_rate\":0.1},"
     " {\"suite\":\"libero_object_x0.1\",\"sampling\":\"perturb\",\"value\":0.1,\"episodes\":1000,\"decisions\":9000,\"violation_rate\":0.12},"
+    " {\"suite\":\"libero_object_x0.1\",\"sampling\":\"perturb\",\"value\":0.2,\"episodes\":1000,\"decisions\":9000,\"violation_rate\":0.1},"
     " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.1,\"episodes\":5000,\"decisions\":9000,\"violation_rate\":0.12}],"
     "\"coverage\":[" G("0.02", 0) ",\"pooled\":0.9,\"mondrian\":0.9}," G("0.1", 0) ",\"pooled\":0.45,\"mondrian\":0.4}],"
     "\"net_success\":[" G("0.1", 0) ",\"pooled\":0.40,\"mondrian\":0.35}],"
@@ -28,6 +29,7 @@ Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
   // only the x0.1 group with 1000 episodes gets a table
   cr_expect(strstr(s, "sigma = 0.1: 1000 episodes") != NULL, "%s", s);
   cr_expect(strstr(s, "sigma = 0.02") == NULL, "%s", s);
+  cr_expect(strstr(s, "sigma = 0.2") == NULL, "a tie with an earlier group: %s", s);
   cr_expect(strstr(s, "| coverage | 0.780 | 0.450 | 0.400 |") != NULL, "%s", s);
   cr_expect(strstr(s, "holds 48 episodes (0 of 2 tasks") != NULL, "%s", s);
   // hold 0.85 >= 0.8 and coverage 0.45 >= 0.3; Mondrian 0.6 -> 0.8

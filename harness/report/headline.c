@@ -113,11 +113,12 @@ void bk_head_write(const cJSON* doc, bk_sb_t* sb) {
     const char *s = str(g, "suite"), *m = str(g, "sampling");
     size_t n = s ? strlen(s) : 0, k = strlen(HEAD_SUFFIX);
     if (!m || strcmp(m, "perturb") || n < k || strcmp(s + n - k, HEAD_SUFFIX)) continue;
-    // the suite's perturbation group with the most episodes
-    const cJSON *h, *best = g;
+    // the suite's perturbation group with the most episodes (the first of equals)
+    const cJSON *h, *best = NULL;
     cJSON_ArrayForEach(h, cJSON_GetObjectItem(doc, "groups")) {
       if (str(h, "suite") && !strcmp(str(h, "suite"), s) && str(h, "sampling") &&
-          !strcmp(str(h, "sampling"), "perturb") && num(h, "episodes") > num(best, "episodes")) {
+          !strcmp(str(h, "sampling"), "perturb") &&
+          (!best || num(h, "episodes") > num(best, "episodes"))) {
         best = h;
       }
     }
