@@ -39,8 +39,8 @@ static const char* const kShifts[4] = {"none", "y:0.1", "x:0.2", "y:0.2"};
 
 static const repro_size_t kFull = {"0-49", "0-49", "100-101", {"0-49", "0-49"}, {"0-4", "0-4"}, "0-49",
                               "0.02,0.05,0.2", "0.5,1.0,1.5", 1, "1000"};
-static const repro_size_t kQuick = {"0-9", "0-9", "100", {"0-49", "0-49"}, {"0-1", "0"}, "0-9",
-                               "0.02,0.2", "0.5,1.0", 0, "200"};
+static const repro_size_t kQuick = {"0-9", "0-9", "100", {"0-49", "0-19"}, {"0-1", "0"}, "0-4",
+                                   "0.02,0.2", "0.5,1.0", 0, "200"};
 
 static void usage(FILE* f) {
   fprintf(f,
@@ -60,8 +60,8 @@ static void usage(FILE* f) {
           "  5. CRC / Mondrian calibration and the report (report.md, report.json, plots).\n"
           "--quick (what CI runs, ~10 min on 2 cores): the headline on libero_object with 50\n"
           "inits x 2 seeds (100 episodes per task, so 50 per task in each calibration half:\n"
-          "epsilon 0.05 is meaningful pooled and per task), libero_spatial with 50 x 1, sweeps\n"
-          "on 10 inits, 200 splits, no within-suite shifts. Default: 50 inits x 5 seeds,\n"
+          "epsilon 0.05 is meaningful pooled and per task), libero_spatial with 20 x 1, sweeps\n"
+          "on 5 inits, 200 splits, no within-suite shifts. Default: 50 inits x 5 seeds,\n"
           "sweeps and shifts on 50 inits, 1000 splits (a cluster job). Output: DIR (default\n"
           "results/runs/repro or results/runs/repro-quick), report in DIR/report.\n");
 }
