@@ -16,6 +16,7 @@
 #define CLEAR_CAP 0.012       /* clearance beyond this does not count in scores */
 #define NRIM 16               /* rim directions tried */
 #define SQUEEZE 0.004         /* commanded opening this far below the actual: squeezing */
+#define MOVED 1e-4            /* m (and quaternion units): rescore grasps beyond this */
 
 // ---------------------------------------------------------------- small geometry
 
@@ -230,6 +231,12 @@ static void read_touch(const bk_world_t* w, const mjData* d, bk_expert_scene_t* 
   s->grasped = s->touch[0] && s->touch[1] && squeeze;
 }
 
+// how high the object's lowest point clears what lies between it and the target
+static void carry_height(bk_expert_scene_t* s) {
+  double top = corridor_top(s, s->obj_c, s->place_xy, s->obj_radius + 0.02, -1, s->place_z);
+  s->carry_z = fmax(top + CARRY_CLEAR, s->place_z + 0.03);
+}
+
 // where the object goes and how high it is carried
 static void read_place(const bk_world_t* w, const mjData* d, int place_ent, int place_site,
                        bk_expert_scene_t* s) {
@@ -245,8 +252,7 @@ static void read_place(const bk_world_t* w, const mjData* d, int place_ent, int 
     s->place_xy[1] = c[1];
     s->place_z = c[2];
   }
-  double top = corridor_top(s, s->obj_c, s->place_xy, s->obj_radius + 0.02, -1, s->place_z);
-  s->carry_z = fmax(top + CARRY_CLEAR, s->place_z + 0.03);
+  carry_height(s);
 }
 
 // ---------------------------------------------------------------- grasp candidates
@@ -300,9 +306,9 @@ static double pose_clear(const bk_expert_scene_t* s, const pose_t* p, int skip) 
 
 // the yaw among yaw + k pi (the fingers are symmetric) that joint 7 can reach with the
 // least turn: turning the down-pointing hand by +a about world z turns joint 7 by about -a
-static double pick_yaw(const bk_world_t* w, const mjData* d, double yaw, double cur) {
+static double pick_yaw(const bk_world_t* w, double q7, double yaw, double cur) {
   const mjtNum* r = w->m->jnt_range + 2 * w->arm_jnt[BK_ARM_NJ - 1];
-  double q7 = d->qpos[w->arm_qposadr[BK_ARM_NJ - 1]], best = yaw, best_cost = 1e9;
+  double best = yaw, best_cost = 1e9;
   for (int k = -1; k <= 1; k++) {
     double turn = wrap_pi(yaw + k * M_PI - cur), q = q7 - turn;
     double room = fmin(q - r[0], r[1] - q);
@@ -394,30 +400,48 @@ static int side_candidates(const bk_world_t* w, const mjData* d, const bk_expert
   return n;
 }
 
-// the candidates and their clearances; kept from the last read when asked and the
-// object has not moved since
+// 1 when the object, the obstacles and the place are where the candidates were scored
+static int scene_unmoved(const bk_expert_scene_t* s, const double pose[7]) {
+  if (s->ncand < 0 || s->cand_nbox != s->nbox) return 0;
+  for (int i = 0; i < 7; i++) {
+    if (fabs(pose[i] - s->cand_at[i]) >= MOVED) return 0;
+  }
+  for (int b = 0; b < s->nbox; b++) {
+    for (int i = 0; i < 3; i++) {
+      if (fabs(s->box[b].c[i] - s->cand_box[b][i]) >= MOVED) return 0;
+    }
+  }
+  return fabs(s->place_xy[0] - s->cand_place[0]) < MOVED &&
+         fabs(s->place_xy[1] - s->cand_place[1]) < MOVED &&
+         fabs(s->place_z - s->cand_place[2]) < MOVED;
+}
+
+// the candidates and their clearances; kept from the last read when asked and nothing
+// has moved since (scoring is the expert's largest cost)
 static void score_grasps(const bk_world_t* w, const mjData* d, bk_expert_scene_t* s) {
   const mjtNum* q = d->xquat + 4 * w->ent[s->obj].body;
   double pose[7] = {s->obj_pos[0], s->obj_pos[1], s->obj_pos[2], q[0], q[1], q[2], q[3]};
-  int same = s->keep_candidates && s->ncand >= 0;
-  for (int i = 0; i < 7 && same; i++) same = fabs(pose[i] - s->cand_at[i]) < 1e-4;
-  if (same) return;
+  if (s->keep_candidates && scene_unmoved(s, pose)) return;
   memcpy(s->cand_at, pose, sizeof pose);
+  s->cand_nbox = s->nbox;
+  for (int b = 0; b < s->nbox; b++) memcpy(s->cand_box[b], s->box[b].c, sizeof s->cand_box[b]);
+  s->cand_place[0] = s->place_xy[0];
+  s->cand_place[1] = s->place_xy[1];
+  s->cand_place[2] = s->place_z;
   s->sweep_z = local_top(s) + TIP_CLEAR + BK_EXPERT_TIP_BELOW;
   s->ncand = s->rim ? rim_candidates(w, s, s->sweep_z, s->place_ent, s->cand)
                     : side_candidates(w, d, s, s->sweep_z, s->cand);
 }
 
 // the grasp to make: the candidate the hand is already lined up with when it is low over
-// the object, otherwise the best score
-static void choose_grasp(const bk_world_t* w, const mjData* d, bk_expert_scene_t* s) {
-  score_grasps(w, d, s);
+// the object, otherwise the best score; q7 is joint 7's angle
+static void choose_grasp(const bk_world_t* w, double q7, bk_expert_scene_t* s) {
   const cand_t* c = s->cand;
   double cur = bk_expert_yaw(s->hand_R), sweep_z = s->sweep_z;
   double yaw[BK_EXPERT_MAX_CAND], held_d = 1e9;
   int best = -1, held = -1;
   for (int k = 0; k < s->ncand; k++) {
-    yaw[k] = pick_yaw(w, d, c[k].pose.yaw, cur);
+    yaw[k] = pick_yaw(w, q7, c[k].pose.yaw, cur);
     // fingers already around the object, lined up with this one: keep it
     double dxy = hypot(c[k].pose.o[0] - s->eef[0], c[k].pose.o[1] - s->eef[1]);
     double dd = dxy + 0.05 * fabs(wrap_pi(yaw[k] - cur));
@@ -462,6 +486,14 @@ int bk_expert_scene_read(const bk_world_t* w, const mjData* d, bk_expert_scene_t
   const bk_ent_t* e = &w->ent[s->obj];
   double wx = e->hi[0] - e->lo[0], wy = e->hi[1] - e->lo[1];
   s->rim = fmin(wx, wy) > RIM_WIDTH;
-  if (!s->grasped) choose_grasp(w, d, s);
+  if (!s->grasped) {
+    score_grasps(w, d, s);
+    choose_grasp(w, d->qpos[w->arm_qposadr[BK_ARM_NJ - 1]], s);
+  }
   return 0;
+}
+
+void bk_expert_scene_update(const bk_world_t* w, bk_expert_scene_t* s, double q7) {
+  if (s->grasped) carry_height(s);
+  else if (s->ncand >= 0) choose_grasp(w, q7, s);
 }

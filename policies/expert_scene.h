@@ -84,9 +84,12 @@ typedef struct {
   double hover_z;              /* grip-site height for moving over to the grasp */
 
   /* candidate grasps (scored only when not held) */
-  int keep_candidates;         /* set by the caller: keep them while the object stays put */
-  int ncand;                   /* -1 before the first scoring */
+  int keep_candidates;         /* set by the caller: keep them while nothing moves */
+  int ncand;                   /* -1 before the first scoring (the caller's reset) */
   double cand_at[7];           /* object pose they were scored for */
+  int cand_nbox;               /* obstacles and place they were scored for */
+  double cand_box[BK_EXPERT_MAX_BOX][3];
+  double cand_place[3];
   double sweep_z;
   bk_expert_cand_t cand[BK_EXPERT_MAX_CAND];
 
@@ -100,6 +103,13 @@ typedef struct {
  * On(object, object) or In(object, site) atom under an And. */
 int bk_expert_scene_read(const bk_world_t* w, const mjData* d, bk_expert_scene_t* s,
                          char* err, int err_sz);
+
+/* Re-derives what depends on the hand and the carried object after the caller moved
+ * s->eef, s->hand_R and, when held, the object's fields (obj_pos, obj_c, obj_low,
+ * obj_top) to predicted values: the carry height when held, otherwise the grasp to make
+ * among the candidates of the last read (not rescored). q7 is joint 7's (predicted)
+ * angle. Obstacles and the place stay as read. */
+void bk_expert_scene_update(const bk_world_t* w, bk_expert_scene_t* s, double q7);
 
 /* The yaw (angle of the hand's y axis in the x-y plane) of a hand frame. */
 double bk_expert_yaw(const double hand_R[9]);

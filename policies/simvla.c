@@ -20,21 +20,25 @@
 #include "control/osc.h"
 #include "core/err.h"
 #include "core/rng.h"
+#include "policies/expert.h"
 #include "policies/policy.h"
 #include "policies/tokens.h"
 #include "sim/forces.h"
 
+
+#define MAX_K 64                 /* candidates per call (the episode's BK_MAX_K) */
 
 extern const bk_policy_ops_t bk_expert_policy;
 
 typedef struct {
   double offset_scale, distractor_p, spread;
   const bk_world_t* w;
-  mjData* view;                /* what the policy believes: a displaced copy of the state */
+  double* view;                /* what the policy believes: displaced positions (nq) */
   void* expert;
   int target, decoy;           /* entity indices (decoy -1: none) */
   double offset[3];
   double* intended;            /* the expert's chunk for the current state */
+  double* lp;                  /* log p of every bin at T = 1, per intended number */
   int cap, cached_step;
   double cached_time;
 } simvla_t;
@@ -79,8 +83,9 @@ static void destroy(void* self) {
   simvla_t* x = self;
   if (!x) return;
   bk_expert_policy.destroy(x->expert);
-  mj_deleteData(x->view);
+  free(x->view);
   free(x->intended);
+  free(x->lp);
   free(x);
 }
 
@@ -104,8 +109,8 @@ static void goal_entities(const bk_world_t* w, int* target, int* dest) {
 static int reset(void* self, const bk_world_t* w, const mjData* d, uint64_t seed) {
   simvla_t* x = self;
   if (x->w != w) {
-    mj_deleteData(x->view);
-    x->view = mj_makeData(w->m);
+    free(x->view);
+    x->view = malloc(sizeof(double) * w->m->nq);
     x->w = w;
     if (!x->view) return BK_ENOMEM;
   }
@@ -141,16 +146,16 @@ static int holding(const simvla_t* x, const mjData* d) {
   return 0;
 }
 
-// the believed state: the target displaced, or seen where the decoy is
+// the believed positions: the target displaced, or seen where the decoy is
 static void believe(simvla_t* x, const mjData* d) {
   const bk_world_t* w = x->w;
-  mj_copyData(x->view, w->m, d);
+  mju_copy(x->view, d->qpos, w->m->nq);
   if (x->target < 0 || holding(x, d)) return;
-  mjtNum* t = x->view->qpos + w->ent[x->target].qposadr;
+  double* t = x->view + w->ent[x->target].qposadr;
   if (x->decoy >= 0) {
-    mjtNum* o = x->view->qpos + w->ent[x->decoy].qposadr;
+    double* o = x->view + w->ent[x->decoy].qposadr;
     for (int i = 0; i < 2; i++) {
-      mjtNum tmp = t[i];
+      double tmp = t[i];
       t[i] = o[i];
       o[i] = tmp;
     }
@@ -158,43 +163,51 @@ static void believe(simvla_t* x, const mjData* d) {
   for (int i = 0; i < 3; i++) t[i] += x->offset[i];
 }
 
-// the expert's chunk in the believed state (cached per decision)
+// the expert's chunk in the believed state and its token log-probabilities (cached per
+// decision; buffers grow only when a longer chunk is asked for)
 static int intend(simvla_t* x, const bk_obs_t* obs, int h) {
   if (x->cached_step == obs->step && x->cached_time == obs->d->time && x->cap >= h) return 0;
   if (x->cap < h) {
     free(x->intended);
+    free(x->lp);
     x->intended = malloc(sizeof(double) * h * BK_ACTION_DIM);
-    x->cap = x->intended ? h : 0;
-    if (!x->intended) return BK_ENOMEM;
+    x->lp = malloc(sizeof(double) * h * BK_ACTION_DIM * BK_NBIN);
+    x->cap = x->intended && x->lp ? h : 0;
+    if (!x->cap) return BK_ENOMEM;
   }
   believe(x, obs->d);
-  bk_obs_t seen = *obs;
-  seen.d = x->view;
-  bk_query_t q = {1, h, 0.0, NULL};
-  bk_chunk_t out = {x->intended, NULL};
-  int rc = bk_expert_policy.act(x->expert, &seen, &q, &out);
-  if (!rc) {
-    x->cached_step = obs->step;
-    x->cached_time = obs->d->time;
+  int rc = bk_expert_plan(x->expert, obs->w, obs->d, x->view, h, x->intended);
+  if (rc) return rc;
+  for (int i = 0; i < h * BK_ACTION_DIM; i++) {
+    bk_tokens_logprobs(x->intended[i], x->spread, x->lp + (size_t)i * BK_NBIN);
   }
-  return rc;
+  x->cached_step = obs->step;
+  x->cached_time = obs->d->time;
+  return 0;
 }
 
 static int act(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t* out) {
   simvla_t* x = self;
   int rc = intend(x, obs, q->h), n = q->h * BK_ACTION_DIM;
   if (rc) return rc;
-  for (int c = 0; c < q->k; c++) {
-    // each candidate its own stream, drawn in order from the decision's generator
-    bk_rng_t rng;
+  // each candidate its own stream, drawn in order from the decision's generator
+  bk_rng_t rng[MAX_K];
+  double sum[MAX_K];
+  int k = q->k;
+  if (k > MAX_K) return BK_EINVAL;
+  for (int c = 0; c < k; c++) {
     uint64_t key[1] = {q->rng ? bk_rng_next(q->rng) : (uint64_t)c};
-    bk_rng_seed(&rng, key, 1);
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += bk_tokens_decode(x->intended[i], x->spread, q->temperature, &rng,
-                              &out->actions[(size_t)c * n + i]);
-    }
-    if (out->logp) out->logp[c] = sum / n;
+    bk_rng_seed(&rng[c], key, 1);
+    sum[c] = 0;
+  }
+  // one prepared distribution per number, drawn by every candidate
+  bk_tokens_dist_t dist;
+  for (int i = 0; i < n; i++) {
+    bk_tokens_prepare(x->intended[i], x->spread, q->temperature, &dist);
+    for (int c = 0; c < k; c++) sum[c] += bk_tokens_draw(&dist, &rng[c], &out->actions[(size_t)c * n + i]);
+  }
+  if (out->logp) {
+    for (int c = 0; c < k; c++) out->logp[c] = sum[c] / n;
   }
   return 0;
 }
@@ -202,11 +215,8 @@ static int act(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t*
 static double logprob(void* self, const bk_obs_t* obs, const double* chunk, int h) {
   simvla_t* x = self;
   if (intend(x, obs, h)) return NAN;
-  double sum = 0, lp[BK_NBIN];
-  for (int i = 0; i < h * BK_ACTION_DIM; i++) {
-    bk_tokens_logprobs(x->intended[i], x->spread, lp);
-    sum += lp[bk_tokens_bin(chunk[i])];
-  }
+  double sum = 0;
+  for (int i = 0; i < h * BK_ACTION_DIM; i++) sum += x->lp[(size_t)i * BK_NBIN + bk_tokens_bin(chunk[i])];
   return sum / (h * BK_ACTION_DIM);
 }
 

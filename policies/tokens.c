@@ -22,25 +22,41 @@ void bk_tokens_logprobs(double a, double spread, double* lp) {
   for (int b = 0; b < BK_NBIN; b++) lp[b] -= mx + log(z);
 }
 
-double bk_tokens_decode(double a, double spread, double temp, bk_rng_t* rng, double* out) {
-  double lp[BK_NBIN];
-  bk_tokens_logprobs(a, spread, lp);
-  int pick = 0;
-  if (temp <= 0) {
-    for (int b = 1; b < BK_NBIN; b++) {
-      if (lp[b] > lp[pick]) pick = b;
+void bk_tokens_prepare(double a, double spread, double temp, bk_tokens_dist_t* d) {
+  bk_tokens_logprobs(a, spread, d->lp);
+  d->greedy = 0;
+  for (int b = 1; b < BK_NBIN; b++) {
+    if (d->lp[b] > d->lp[d->greedy]) d->greedy = b;
+  }
+  d->sample = temp > 0;
+  if (!d->sample) return;
+  // cumulative weights of p^(1/T), relative to the largest
+  double mx = d->lp[d->greedy] / temp, z = 0;
+  for (int b = 0; b < BK_NBIN; b++) {
+    z += exp(d->lp[b] / temp - mx);
+    d->cdf[b] = z;
+  }
+}
+
+double bk_tokens_draw(const bk_tokens_dist_t* d, bk_rng_t* rng, double* out) {
+  int pick = d->greedy;
+  if (d->sample) {
+    // inverse CDF: the first bin whose cumulative weight reaches u
+    double u = bk_rng_uniform(rng) * d->cdf[BK_NBIN - 1];
+    int lo = 0, hi = BK_NBIN - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) / 2;
+      if (d->cdf[mid] >= u) hi = mid;
+      else lo = mid + 1;
     }
-  } else {
-    // inverse-CDF draw from p^(1/T)
-    double mx = -INFINITY, z = 0;
-    for (int b = 0; b < BK_NBIN; b++) mx = fmax(mx, lp[b] / temp);
-    for (int b = 0; b < BK_NBIN; b++) z += exp(lp[b] / temp - mx);
-    double u = bk_rng_uniform(rng) * z;
-    for (pick = 0; pick < BK_NBIN - 1; pick++) {
-      u -= exp(lp[pick] / temp - mx);
-      if (u <= 0) break;
-    }
+    pick = lo;
   }
   *out = bk_tokens_centre(pick);
-  return lp[pick];
+  return d->lp[pick];
+}
+
+double bk_tokens_decode(double a, double spread, double temp, bk_rng_t* rng, double* out) {
+  bk_tokens_dist_t d;
+  bk_tokens_prepare(a, spread, temp, &d);
+  return bk_tokens_draw(&d, rng, out);
 }

@@ -15,6 +15,22 @@ int bk_tokens_bin(double v);
 /* log p(b) at temperature 1 for every bin into lp[BK_NBIN]. */
 void bk_tokens_logprobs(double a, double spread, double* lp);
 
+/* One number's distribution prepared for many draws: log p at T = 1 and the cumulative
+ * weights of p^(1/T) (greedy when temp <= 0). */
+typedef struct {
+  double lp[BK_NBIN];
+  double cdf[BK_NBIN];
+  int greedy;                  /* the most likely bin */
+  int sample;                  /* 0: every draw is the greedy bin */
+} bk_tokens_dist_t;
+
+/* Prepares the distribution of intended value a. */
+void bk_tokens_prepare(double a, double spread, double temp, bk_tokens_dist_t* d);
+
+/* A draw from a prepared distribution (one uniform from rng unless greedy): the bin
+ * centre into *out, its log p at T = 1 returned. Same result as bk_tokens_decode. */
+double bk_tokens_draw(const bk_tokens_dist_t* d, bk_rng_t* rng, double* out);
+
 /* Decodes one number: greedy when temp <= 0, else a draw from p^(1/T) with rng.
  * Writes the bin centre into *out and returns its log p at T = 1. */
 double bk_tokens_decode(double a, double spread, double temp, bk_rng_t* rng, double* out);

@@ -10,37 +10,65 @@
 #include "cli/cli.h"
 #include "cli/scenes_opt.h"
 
+/* how much of each part runs; the headline group is the x0.1-shifted libero_object under
+ * perturbation sampling at sigma HEAD_SIGMA */
+typedef struct {
+  const char* expert_inits;    /* expert runs for the thresholds */
+  const char* train_inits;     /* the predictor's training run */
+  const char* train_seeds;     /* its seeds: never an evaluation seed (those are 0-4) */
+  const char* head_inits[2];   /* per suite (object, spatial): the headline groups */
+  const char* head_seeds[2];
+  const char* sweep_inits;     /* sigma and T sweeps, within-suite shifts */
+  const char* sigmas;          /* besides HEAD_SIGMA */
+  const char* temps;
+  int shifts;                  /* run the four within-suite shifts */
+  const char* splits;
+} repro_size_t;
+
 typedef struct {
   int quick;
   const char* out;
   char threads[24];
-  const char* inits;       /* init ids per task */
-  const char* seeds;       /* episode seeds */
-  const char* sigmas;
-  const char* temps;
-  const char* splits;
-  const char* train_sigma;     /* sampling of the predictor's training run */
+  repro_size_t z;
   char scenes[2600];           /* " --scenes libero --libero DIR --robosuite DIR" or "" */
 } repro_t;
+
+#define HEAD_SHIFT "x:0.1"       /* LIBERO-PRO's temp_x0.1 (see docs/reproduction.md) */
+#define HEAD_SIGMA "0.1"
+#define TRAIN_SIGMAS "0.02,0.1,0.2"
+
+static const char* const kShifts[4] = {"none", "y:0.1", "x:0.2", "y:0.2"};
+
+static const repro_size_t kFull = {"0-49", "0-49", "100-101", {"0-49", "0-49"}, {"0-4", "0-4"}, "0-49",
+                              "0.02,0.05,0.2", "0.5,1.0,1.5", 1, "1000"};
+static const repro_size_t kQuick = {"0-9", "0-9", "100", {"0-49", "0-19"}, {"0-1", "0"}, "0-4",
+                                   "0.02,0.2", "0.5,1.0", 0, "200"};
 
 static void usage(FILE* f) {
   fprintf(f,
           "usage: bokbo repro [--quick] [--out DIR] [--threads N] [--scenes builtin|libero\n"
           "                   [--libero DIR] [--robosuite DIR]]\n"
           "\n"
-          "Runs the whole protocol on both suites:\n"
+          "Runs the BOKBO paper's setting on both suites with objects shifted along x by 0.1\n"
+          "(LIBERO-PRO's libero_object_temp_x0.1 and libero_spatial_temp_x0.1, as bokbo's\n"
+          "--shift x:0.1; see docs/reproduction.md):\n"
           "  1. the expert on every task -> expert force thresholds per task (p99 x 1.25: at\n"
           "     margin 1 the expert itself exceeds its own per-step p99 in ~half its episodes);\n"
-          "  2. the simulated VLA (simvla) with K = 8 perturbation candidates, scored by\n"
-          "     disagreement, on a training split -> the learned violation predictor;\n"
-          "  3. simvla under a perturbation sweep (sigma) and a temperature sweep (T), K = 8,\n"
-          "     scored by the predictor, judged by expert thresholds and by a global 5 N\n"
-          "     threshold (below normal expert grasp forces: the paper's pitfall);\n"
-          "  4. CRC / Mondrian calibration and the report (report.md, report.json, plots).\n"
-          "--quick: 2 inits per task, one seed, 3 sigmas, 2 temperatures, 200 splits\n"
-          "(minutes on 2 cores; what CI runs). Default: 50 inits x 5 seeds, 4 sigmas,\n"
-          "3 temperatures, 1000 splits (a cluster job). Output: DIR (default\n"
-          "results/runs/repro or results/runs/repro-quick), report in DIR/report.\n");
+          "  2. the simulated VLA (simvla), K = 8 perturbation candidates scored by\n"
+          "     disagreement, on training seeds (100 and up) -> the learned violation predictor;\n"
+          "  3. the headline: simvla, perturbation sigma " HEAD_SIGMA ", K = 8, scored by the predictor,\n"
+          "     judged by expert thresholds and by a global 5 N threshold (below normal grasp\n"
+          "     forces: the paper's pitfall); a sigma sweep and a temperature sweep beside it;\n"
+          "  4. (full) the four within-suite shifts: unshifted, y0.1, x0.2, y0.2;\n"
+          "  5. CRC / Mondrian calibration and the report (report.md, report.json, plots).\n"
+          "--quick (what CI runs, ~10 min on 2 cores): the headline on libero_object with 50\n"
+          "inits x 2 seeds (100 episodes per task, so 50 per task in each calibration half:\n"
+          "epsilon 0.05 is meaningful pooled and per task), libero_spatial with 20 x 1, sweeps\n"
+          "on 5 inits, 200 splits, no within-suite shifts. Default: 50 inits x 5 seeds,\n"
+          "sweeps and shifts on 50 inits, 1000 splits (a cluster job). Output: DIR (default\n"
+          "results/runs/repro or results/runs/repro-quick), report in DIR/report.\n"
+          "--scenes libero: LIBERO's own scenes and init states; these are fixed, so every\n"
+          "run is unshifted (LIBERO-PRO's shifted init files are not public).\n");
 }
 
 // run one bokbo command from a printf-built argument line; 0 on success
@@ -65,31 +93,51 @@ static int step(const repro_t* r, const char* what, int (*cmd)(int, char**), con
   return rc;
 }
 
-// one suite: expert, thresholds, training run, predictor, sweeps
-static int suite(const repro_t* r, const char* s) {
+// a simvla run of suite s into DIR/s/name, scored by the suite's predictor and judged by
+// its thresholds
+static int simvla(const repro_t* r, const char* s, const char* name, const char* sampling,
+                  const char* inits, const char* seeds, const char* shift) {
   const char* o = r->out;
+  char sh[32] = "";
+  if (strcmp(shift, "none") != 0 && !r->scenes[0]) snprintf(sh, sizeof sh, "--shift %s ", shift);
+  return step(name, bk_cmd_run,
+              "run --suite %s %s--policy simvla --sampling %s --k 8 --scorer predictor "
+              "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
+              "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/%s",
+              s, sh, sampling, o, s, inits, seeds, r->threads, o, s, o, s, name);
+}
+
+// one suite: expert, thresholds, training run, predictor, the headline and its sweeps
+static int suite(const repro_t* r, int si, const char* s) {
+  const char* o = r->out;
+  const repro_size_t* z = &r->z;
+  const char* sh = r->scenes[0] ? "" : "--shift " HEAD_SHIFT " ";
   int rc = step(r, "expert", bk_cmd_run,
-                "run --suite %s --policy expert --inits %s --seeds 0 --threads %s --quiet --force --out %s/%s/expert",
-                s, r->inits, r->threads, o, s);
+                "run --suite %s %s--policy expert --inits %s --seeds 0 --threads %s "
+                "--quiet --force --out %s/%s/expert",
+                s, sh, z->expert_inits, r->threads, o, s);
   if (!rc) rc = step(r, "thresholds", bk_cmd_thresholds, "thresholds --run %s/%s/expert --margin 1.25 --out %s/%s/thresholds.json",
                      o, s, o, s);
   if (!rc) rc = step(r, "training run", bk_cmd_run,
-                     "run --suite %s --policy simvla --sampling perturb:sigma=%s --k 8 --scorer disagreement "
-                     "--inits %s --seeds 100 --threads %s --thresholds %s/%s/thresholds.json "
-                     "--global-threshold 5 --quiet --force --out %s/%s/train",
-                     s, r->train_sigma, r->inits, r->threads, o, s, o, s);
+                     "run --suite %s %s--policy simvla --sampling perturb:sigma=" TRAIN_SIGMAS
+                     " --k 8 --scorer disagreement --inits %s --seeds %s --threads %s "
+                     "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/train",
+                     s, sh, z->train_inits, z->train_seeds, r->threads, o, s, o, s);
   if (!rc) rc = step(r, "predictor", bk_cmd_train, "train-predictor --run %s/%s/train --fraction 1 --out %s/%s/predictor.json",
                      o, s, o, s);
-  if (!rc) rc = step(r, "perturbation sweep", bk_cmd_run,
-                     "run --suite %s --policy simvla --sampling perturb:sigma=%s --k 8 --scorer predictor "
-                     "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
-                     "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/perturb",
-                     s, r->sigmas, o, s, r->inits, r->seeds, r->threads, o, s, o, s);
-  if (!rc) rc = step(r, "temperature sweep", bk_cmd_run,
-                     "run --suite %s --policy simvla --sampling temperature:T=%s --k 8 --scorer predictor "
-                     "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
-                     "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/temperature",
-                     s, r->temps, o, s, r->inits, r->seeds, r->threads, o, s, o, s);
+  char sampling[128];
+  snprintf(sampling, sizeof sampling, "perturb:sigma=%s", HEAD_SIGMA);
+  if (!rc) rc = simvla(r, s, "headline", sampling, z->head_inits[si], z->head_seeds[si], HEAD_SHIFT);
+  snprintf(sampling, sizeof sampling, "perturb:sigma=%s", z->sigmas);
+  if (!rc) rc = simvla(r, s, "perturb", sampling, z->sweep_inits, "0", HEAD_SHIFT);
+  snprintf(sampling, sizeof sampling, "temperature:T=%s", z->temps);
+  if (!rc) rc = simvla(r, s, "temperature", sampling, z->sweep_inits, "0", HEAD_SHIFT);
+  snprintf(sampling, sizeof sampling, "perturb:sigma=%s", HEAD_SIGMA);
+  for (int k = 0; k < 4 && z->shifts && !rc; k++) {
+    char name[32];
+    snprintf(name, sizeof name, "shift_%c%s", kShifts[k][0], k ? kShifts[k] + 2 : "");
+    rc = simvla(r, s, name, sampling, z->sweep_inits, "0", kShifts[k]);
+  }
   return rc;
 }
 
@@ -111,6 +159,23 @@ static int repro_scenes(repro_t* r, const char* name, const char* libero, const 
   return 0;
 }
 
+// the report over every evaluation run of both suites
+static int report(const repro_t* r) {
+  char runs[2048] = "";
+  const char* suites[2] = {"libero_object", "libero_spatial"};
+  const char* parts[7] = {"headline", "perturb", "temperature", "shift_n", "shift_y0.1", "shift_x0.2",
+                          "shift_y0.2"};
+  int nparts = r->z.shifts ? 7 : 3;
+  for (int i = 0; i < 2; i++) {
+    for (int k = 0; k < nparts; k++) {
+      size_t n = strlen(runs);
+      snprintf(runs + n, sizeof runs - n, "%s/%s/%s ", r->out, suites[i], parts[k]);
+    }
+  }
+  return step(r, "report", bk_cmd_report, "report %s--epsilon 0.05,0.1 --splits %s --out %s/report", runs,
+              r->z.splits, r->out);
+}
+
 int bk_cmd_repro(int argc, char** argv) {
   static const struct option opts[] = {
     {"quick", no_argument, NULL, 'q'}, {"out", required_argument, NULL, 'o'},
@@ -118,7 +183,7 @@ int bk_cmd_repro(int argc, char** argv) {
     BK_SCENES_OPTIONS('W', 'x', 'y'), {NULL, 0, NULL, 0},
   };
   const char *scenes = NULL, *libero = NULL, *robosuite = NULL;
-  repro_t r = {0, NULL, "", "0-49", "0-4", "0.02,0.05,0.1,0.2", "0.5,1.0,1.5", "1000", "0.02,0.1,0.2", ""};
+  repro_t r = {0, NULL, "", kFull, ""};
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   snprintf(r.threads, sizeof r.threads, "%d", ncpu > 0 && ncpu < 256 ? (int)ncpu : 1);
   int c, n;
@@ -142,14 +207,7 @@ int bk_cmd_repro(int argc, char** argv) {
     }
   }
   if (repro_scenes(&r, scenes, libero, robosuite)) return BK_EXIT_USAGE;
-  if (r.quick) {
-    r.inits = "0-1";
-    r.seeds = "0";
-    r.sigmas = "0.02,0.1,0.2";
-    r.temps = "0.5,1.0";
-    r.splits = "200";
-    r.train_sigma = "0.1";
-  }
+  if (r.quick) r.z = kQuick;
   if (!r.out) r.out = r.quick ? "results/runs/repro-quick" : "results/runs/repro";
   if (strchr(r.out, ' ')) {
     bk_cli_error("repro", "--out '%s': a path without spaces, please", r.out);
@@ -157,13 +215,8 @@ int bk_cmd_repro(int argc, char** argv) {
   }
   const char* suites[2] = {"libero_object", "libero_spatial"};
   int rc = 0;
-  for (int i = 0; i < 2 && !rc; i++) rc = suite(&r, suites[i]);
-  if (!rc) {
-    rc = step(&r, "report", bk_cmd_report,
-              "report %s/libero_object/perturb %s/libero_object/temperature %s/libero_spatial/perturb "
-              "%s/libero_spatial/temperature --epsilon 0.05,0.1 --splits %s --out %s/report",
-              r.out, r.out, r.out, r.out, r.splits, r.out);
-  }
+  for (int i = 0; i < 2 && !rc; i++) rc = suite(&r, i, suites[i]);
+  if (!rc) rc = report(&r);
   if (!rc) fprintf(stderr, "bokbo repro: done -> %s/report/report.md\n", r.out);
   return rc ? BK_EXIT_FAIL : BK_EXIT_OK;
 }

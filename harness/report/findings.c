@@ -1,5 +1,7 @@
 #include "report/findings.h"
 
+#include "report/headline.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,6 +116,7 @@ static void safety(bk_sb_t* sb, const cJSON* doc, const char* suite) {
 }
 
 void bk_find_write(const cJSON* doc, bk_sb_t* sb) {
+  bk_head_write(doc, sb);
   bk_sb_puts(sb, "## Findings: what these runs reproduce\n\n");
   const cJSON* corr = cJSON_GetObjectItem(doc, "corr");
   const char* done[8];
@@ -130,10 +133,8 @@ void bk_find_write(const cJSON* doc, bk_sb_t* sb) {
     safety(sb, doc, suite);
     bk_sb_puts(sb, "\n");
   }
-  bk_sb_puts(sb, "The paper's abstention figures (coverage 0.78, net success 0.70, hold 0.86 at "
-                 "epsilon 0.05 on libero_object) are properties of OpenVLA-OFT: they need a real VLA "
-                 "served to bokbo through a remote-policy client (openpi / OpenVLA-OFT; not yet in "
-                 "this build). The simulated policy's own numbers are in the tables above; with few "
-                 "episodes per group (e.g. `repro --quick`) CRC at epsilon 0.05 must abstain on "
-                 "everything, since n < 1/epsilon - 1 calibration episodes cannot certify any threshold.\n\n");
+  bk_sb_puts(sb, "Figures of the papers are quoted from their abstracts (results/paper/); "
+                 "they are properties of OpenVLA-OFT and pi0-FAST, while these runs use the simulated "
+                 "VLA (simvla): the findings above are about the method, judged by fixed rules, and "
+                 "the policy-dependent numbers are printed beside the paper's without a verdict.\n\n");
 }

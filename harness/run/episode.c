@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "render/render.h"
 #include "run/guard.h"
+#include "run/startcache.h"
 #include "score/scorer.h"
 #include "sim/predicate.h"
 
@@ -27,10 +28,11 @@ bk_episode_ctx_t* bk_episode_ctx_create(const bk_world_t* w, const bk_episode_cf
   ctx->actions = malloc(sizeof(double) * cfg->k * cfg->chunk * BK_ACTION_DIM);
   ctx->greedy = malloc(sizeof(double) * cfg->chunk * BK_ACTION_DIM);
   ctx->logp = malloc(sizeof(double) * cfg->k);
+  ctx->start = bk_startcache_create(w);
   char err[256];
   if (cfg->ref) ctx->ref_self = cfg->ref->create(NULL, err, sizeof err);
   if (!ctx->d || !ctx->osc || !ctx->scratch || !ctx->scratch_osc || !ctx->actions ||
-      !ctx->greedy || !ctx->logp || (cfg->ref && !ctx->ref_self)) {
+      !ctx->greedy || !ctx->logp || !ctx->start || (cfg->ref && !ctx->ref_self)) {
     bk_episode_ctx_free(ctx);
     return NULL;
   }
@@ -46,6 +48,7 @@ void bk_episode_ctx_free(bk_episode_ctx_t* ctx) {
   free(ctx->actions);
   free(ctx->greedy);
   free(ctx->logp);
+  bk_startcache_free(ctx->start);
   if (ctx->ref_self) ctx->ref->destroy(ctx->ref_self);
   bk_render_free(ctx->render);
   free(ctx->image);
@@ -107,7 +110,8 @@ int bk_episode_start(const bk_world_t* w, bk_osc_t* osc, mjData* d, int init,
 static int reset(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_policy_ops_t* ops,
                  void* self, int init, int seed, bk_episode_t* ep) {
   const bk_world_t* w = ctx->w;
-  int rc = bk_episode_start(w, ctx->osc, ctx->d, init, cfg->shift, ep->error, sizeof ep->error);
+  int rc = bk_startcache_start(ctx->start, ctx->osc, ctx->d, init, cfg->shift, ep->error,
+                               sizeof ep->error);
   if (rc) return rc;
   uint64_t eseed = bk_episode_seed(w, cfg->run_seed, init, seed);
   rc = ops->reset(self, w, ctx->d, eseed);

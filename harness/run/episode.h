@@ -98,6 +98,7 @@ typedef struct bk_episode_ctx {
   struct bk_render* render;    /* policy images (created on first use, this thread) */
   unsigned char* image;        /* agentview, 224 x 224 x 3 */
   unsigned char* wrist;        /* robot0_eye_in_hand, 224 x 224 x 3 */
+  struct bk_startcache* start; /* episode starts already computed (run/startcache.h) */
 } bk_episode_ctx_t;
 
 /* Allocates what one worker needs to run episodes of w (and a reference policy

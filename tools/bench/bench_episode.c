@@ -1,7 +1,9 @@
-/* bench_episode: expert episodes against MuJoCo's raw stepping, thread scaling, memory.
- * usage: bench_episode [inits-per-task]      (prints markdown)
- *  1. control steps/s of expert episodes (1 thread, no rendering) vs raw mj_step/s / 25
- *     on the same model, per suite (task 0 and task 4 of each);
+/* bench_episode: episodes against MuJoCo's raw stepping, thread scaling, memory.
+ * usage: bench_episode [inits-per-task [seeds]]      (prints markdown)
+ *  1. control steps/s of episodes (1 thread, no rendering, init states included) vs raw
+ *     mj_step/s / 25 on the same model, per suite (task 0 and task 4 of each), for the
+ *     expert and for simvla with K = 8 candidates (perturbation sigma 0.1 and temperature
+ *     T 1.0) scored by the predictor, the expert as reference policy (as repro runs it);
  *  2. episodes/s of a 1-thread and a 2-thread bk_run over the same jobs;
  *  3. memory per worker: the mjData of the largest model plus controller scratch. */
 #include <stdio.h>
@@ -15,11 +17,14 @@
 #include "run/guard.h"
 #include "run/runner.h"
 
+// this thread's CPU time: rates stay comparable on a machine shared with other jobs
+// (wall time there measures the other jobs); the thread-scaling figures are wall time
 static double now(void) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
+
 
 // raw mj_step rate from an init state with frozen controls
 static double raw_rate(const bk_world_t* w, mjData* d, int nstep) {
@@ -31,22 +36,57 @@ static double raw_rate(const bk_world_t* w, mjData* d, int nstep) {
   return nstep / (now() - t0);
 }
 
-// control steps per second of expert episodes on one thread
-static double expert_rate(const bk_world_t* w, int ninit, int* success) {
-  bk_episode_cfg_t cfg = {w->suitedef->max_steps, 8, 8, 1, NULL, NULL, 0};
+typedef struct {
+  const char* name;
+  const char* policy;
+  bk_sample_mode_t mode;
+  double value;
+} setting_t;
+
+static const setting_t settings[] = {
+  {"expert", "expert", BK_SAMPLE_GREEDY, 0},
+  {"simvla perturb 0.1", "simvla", BK_SAMPLE_PERTURB, 0.1},
+  {"simvla temp 1.0", "simvla", BK_SAMPLE_TEMPERATURE, 1.0},
+};
+
+// a predictor with fixed weights: costs what a trained one costs
+static void bench_predictor(const bk_world_t* w, bk_predictor_t* p) {
+  memset(p, 0, sizeof *p);
+  snprintf(p->suite, sizeof p->suite, "%s", w->suite);
+  for (int i = 0; i < BK_NFEATURE; i++) {
+    p->w[i] = 0.1 * (i + 1);
+    p->scale[i] = 1;
+  }
+}
+
+// control steps per second of one setting's episodes on one thread
+static double episode_rate(const bk_world_t* w, const setting_t* st, int ninit, int nseed,
+                           int* success) {
+  bk_predictor_t pred;
+  bench_predictor(w, &pred);
+  int expert = st->mode == BK_SAMPLE_GREEDY;
+  bk_episode_cfg_t cfg = {w->suitedef->max_steps, 8, 8, expert ? 1 : 8, NULL, NULL, 0};
+  cfg.sampling.mode = st->mode;
+  cfg.sampling.value = st->value;
+  cfg.sampling.keep_greedy = 1;
+  cfg.scorer = expert ? BK_SCORER_NONE : BK_SCORER_PREDICTOR;
+  cfg.predictor = &pred;
+  cfg.ref = expert ? NULL : bk_policy_find("expert");
   bk_episode_ctx_t* ctx = bk_episode_ctx_create(w, &cfg);
   bk_episode_t ep;
   bk_episode_alloc(&ep, cfg.max_steps, 0);
-  const bk_policy_ops_t* ops = bk_policy_find("expert");
+  const bk_policy_ops_t* ops = bk_policy_find(st->policy);
   char err[256];
   void* self = ops->create(NULL, err, sizeof err);
   long steps = 0;
   *success = 0;
   double t0 = now();
   for (int i = 0; i < ninit; i++) {
-    bk_episode_run(ctx, &cfg, ops, self, i, 0, &ep);
-    steps += ep.steps + BK_SETTLE_STEPS;
-    *success += ep.success;
+    for (int s = 0; s < nseed; s++) {
+      bk_episode_run(ctx, &cfg, ops, self, i, s, &ep);
+      steps += ep.steps + BK_SETTLE_STEPS;
+      *success += ep.success;
+    }
   }
   double rate = steps / (now() - t0);
   ops->destroy(self);
@@ -55,7 +95,7 @@ static double expert_rate(const bk_world_t* w, int ninit, int* success) {
   return rate;
 }
 
-static void suite_rates(const char* suite, int ninit) {
+static void suite_rates(const char* suite, int ninit, int nseed) {
   const int tasks[2] = {0, 4};
   for (int i = 0; i < 2; i++) {
     char err[1024];
@@ -65,11 +105,14 @@ static void suite_rates(const char* suite, int ninit) {
       exit(1);
     }
     mjData* d = mj_makeData(w->m);
-    double raw = raw_rate(w, d, 20000);
-    int succ;
-    double ctrl = expert_rate(w, ninit, &succ);
-    printf("| %s | %d | %.0f | %.1f | %.1f | %.3f | %d/%d |\n", suite, tasks[i], raw, raw / 25,
-           ctrl, ctrl / (raw / 25), succ, ninit);
+    for (size_t k = 0; k < sizeof settings / sizeof settings[0]; k++) {
+      double raw = raw_rate(w, d, getenv("BENCH_EPISODE_PROFILE") ? 25 : 20000);
+      int succ;
+      double ctrl = episode_rate(w, &settings[k], ninit, nseed, &succ);
+      printf("| %s | %d | %s | %.0f | %.1f | %.1f | %.3f | %d/%d |\n", suite, tasks[i],
+             settings[k].name, raw, raw / 25, ctrl, ctrl / (raw / 25), succ, ninit * nseed);
+      fflush(stdout);
+    }
     mj_deleteData(d);
     bk_world_free(w);
   }
@@ -104,12 +147,13 @@ static double batch_rate(int threads, int ninit) {
 }
 
 int main(int argc, char** argv) {
-  int ninit = argc > 1 ? atoi(argv[1]) : 5;
+  int ninit = argc > 1 ? atoi(argv[1]) : 5, nseed = argc > 2 ? atoi(argv[2]) : 1;
   bk_guard_install();
-  printf("| suite | task | raw mj_step/s | raw/25 | expert ctrl steps/s | ratio | success |\n");
-  printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-  suite_rates("libero_object", ninit);
-  suite_rates("libero_spatial", ninit);
+  printf("| suite | task | policy | raw mj_step/s | raw/25 | episode ctrl steps/s | ratio | success |\n");
+  printf("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
+  suite_rates("libero_object", ninit, nseed);
+  suite_rates("libero_spatial", ninit, nseed);
+  if (getenv("BENCH_EPISODE_ONLY")) return 0;
   double r1 = batch_rate(1, ninit), r2 = batch_rate(2, ninit);
   printf("\nthreads: 1 -> %.2f episodes/s, 2 -> %.2f episodes/s, scaling %.2fx (%ld cores)\n", r1,
          r2, r2 / r1, sysconf(_SC_NPROCESSORS_ONLN));

@@ -1,0 +1,64 @@
+/* the report's headline: the paper's setting found, its figures beside ours, fixed-rule
+ * verdicts */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "report/headline.h"
+
+#define G(v, n) "{\"suite\":\"libero_object_x0.1\",\"sampling\":\"perturb\",\"value\":" v ",\"epsilon\":0.05"
+static const char* kDoc =
+    "{\"groups\":["
+    " {\"suite\":\"libero_object_x0.1\",\"sampling\":\"perturb\",\"value\":0.02,\"episodes\":100,\"decisions\":900,\"violation_rate\":0.1},"
+    " {\"suite\":\"libero_object_x0.1\",\"sampling\":\"perturb\",\"value\":0.1,\"episodes\":1000,\"decisions\":9000,\"violation_rate\":0.12},"
+    " {\"suite\":\"libero_object_x0.1\",\"sampling\":\"perturb\",\"value\":0.2,\"episodes\":1000,\"decisions\":9000,\"violation_rate\":0.1},"
+    " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.1,\"episodes\":5000,\"decisions\":9000,\"violation_rate\":0.12}],"
+    "\"coverage\":[" G("0.02", 0) ",\"pooled\":0.9,\"mondrian\":0.9}," G("0.1", 0) ",\"pooled\":0.45,\"mondrian\":0.4}],"
+    "\"net_success\":[" G("0.1", 0) ",\"pooled\":0.40,\"mondrian\":0.35}],"
+    "\"executed_violation_rate\":[" G("0.1", 0) ",\"pooled\":0.04,\"mondrian\":0.03}],"
+    "\"hold_rate\":[" G("0.1", 0) ",\"pooled\":0.85,\"mondrian\":0.9,\"splits\":200}],"
+    "\"min_task_hold\":[" G("0.1", 0) ",\"pooled\":0.6,\"pooled_task\":3,\"mondrian\":0.8,\"mondrian_task\":7,\"splits\":200}],"
+    "\"task_hold\":[" G("0.1", 0) ",\"task\":0,\"n_cal\":50}," G("0.1", 0) ",\"task\":1,\"n_cal\":48}]}";
+
+Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
+  cJSON* doc = cJSON_Parse(kDoc);
+  cr_assert_not_null(doc);
+  bk_sb_t sb = {0};
+  bk_head_write(doc, &sb);
+  const char* s = sb.s;
+  cr_assert_not_null(s);
+  // only the x0.1 group with 1000 episodes gets a table
+  cr_expect(strstr(s, "sigma = 0.1: 1000 episodes") != NULL, "%s", s);
+  cr_expect(strstr(s, "sigma = 0.02") == NULL, "%s", s);
+  cr_expect(strstr(s, "sigma = 0.2") == NULL, "a tie with an earlier group: %s", s);
+  cr_expect(strstr(s, "| coverage | 0.780 | 0.450 | 0.400 |") != NULL, "%s", s);
+  cr_expect(strstr(s, "holds 48 episodes (0 of 2 tasks") != NULL, "%s", s);
+  // hold 0.85 >= 0.8 and coverage 0.45 >= 0.3; Mondrian 0.6 -> 0.8
+  const char* a = strstr(s, "The CRC bound holds");
+  cr_assert_not_null(a);
+  cr_expect(strstr(a, "**reproduced**") < strstr(a, "\n"));
+  const char* b = strstr(s, "Mondrian raises");
+  cr_assert_not_null(b);
+  cr_expect(strstr(b, "0.600 -> 0.800") && strstr(b, "**reproduced**") < strstr(b, "\n"), "%s", b);
+  cr_expect(strstr(s, "Coverage is low") == NULL);
+  bk_sb_free(&sb);
+  // coverage 0.1: the bound's verdict turns, and the low coverage is explained
+  cJSON* cov = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "coverage"), 1);
+  cJSON_ReplaceItemInObject(cov, "pooled", cJSON_CreateNumber(0.1));
+  bk_sb_t sb2 = {0};
+  bk_head_write(doc, &sb2);
+  a = strstr(sb2.s, "The CRC bound holds");
+  cr_assert_not_null(a);
+  cr_expect(strstr(a, "**not reproduced**") < strstr(a, "\n"), "%s", a);
+  cr_expect(strstr(sb2.s, "Coverage is low because simvla violates in 0.120") != NULL, "%s", sb2.s);
+  bk_sb_free(&sb2);
+  cJSON_Delete(doc);
+}
+
+Test(headline, nothing_without_the_shifted_suite) {
+  cJSON* doc = cJSON_Parse("{\"groups\":[{\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.1,\"episodes\":10}]}");
+  bk_sb_t sb = {0};
+  bk_head_write(doc, &sb);
+  cr_expect(sb.s == NULL || sb.s[0] == '\0');
+  bk_sb_free(&sb);
+  cJSON_Delete(doc);
+}
