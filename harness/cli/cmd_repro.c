@@ -100,7 +100,7 @@ static int simvla(const repro_t* r, const char* s, const char* name, const char*
   const char* o = r->out;
   char sh[32] = "";
   if (strcmp(shift, "none") != 0 && !r->scenes[0]) snprintf(sh, sizeof sh, "--shift %s ", shift);
-  return step(name, bk_cmd_run,
+  return step(r, name, bk_cmd_run,
               "run --suite %s %s--policy simvla --sampling %s --k 8 --scorer predictor "
               "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
               "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/%s",
