@@ -141,7 +141,7 @@ static char* finish(assembly_t* a, const char* model_name, const char* common) {
              "  <visual>\n"
              "    <global offwidth=\"1024\" offheight=\"1024\"/>\n"
              "    <quality shadowsize=\"4096\"/>\n"
-             "    <map znear=\"0.01\"/>\n"
+             "    <map znear=\"0.001\"/>\n"
              "  </visual>\n"
              "  <!-- scenes/common.xml -->\n");
   bk_sb_puts(&out, common);
