@@ -17,11 +17,12 @@ typedef struct {
   const char* png;
   const char* camera;
   bk_shift_t shift;
+  const char* task_file;
 } scene_opts_t;
 
 static void usage(FILE* f) {
   fprintf(f,
-          "usage: bokbo scene --suite S --task N [--init I] [--xml OUT.xml]\n"
+          "usage: bokbo scene --suite S (--task N | --task-file F) [--init I] [--xml OUT.xml]\n"
           "                   [--png OUT.png [--camera C] [--size PX] [--regions]]\n"
           "                   [--shift x:M|y:M]\n"
           "\n"
@@ -32,6 +33,8 @@ static void usage(FILE* f) {
           "\n"
           "  --suite S       libero_object or libero_spatial\n"
           "  --task N        task id 0-9 (see 'bokbo list')\n"
+          "  --task-file F   your own task file (checked as 'bokbo task' does), built in the\n"
+          "                  scenes of --suite (in the slot of --task, default 0)\n"
           "  --init I        init state id 0-49 (default 0)\n"
           "  --xml FILE      write the scene MJCF\n"
           "  --png FILE      write a PNG render\n"
@@ -49,6 +52,7 @@ static int parse(int argc, char** argv, scene_opts_t* o) {
     {"png", required_argument, NULL, 'p'},   {"camera", required_argument, NULL, 'c'},
     {"size", required_argument, NULL, 'z'},  {"regions", no_argument, NULL, 'r'},
     {"shift", required_argument, NULL, 'S'}, {"help", no_argument, NULL, 'h'},
+    {"task-file", required_argument, NULL, 'T'},
     {NULL, 0, NULL, 0},
   };
   char err[256];
@@ -64,6 +68,7 @@ static int parse(int argc, char** argv, scene_opts_t* o) {
       case 'c': o->camera = optarg; break;
       case 'z': if (bk_cli_int(optarg, 16, 1024, &o->size)) goto bad; break;
       case 'r': o->regions = 1; break;
+      case 'T': o->task_file = optarg; break;
       case 'S':
         if (bk_init_parse_shift(optarg, &o->shift, err, sizeof err)) {
           bk_cli_error("scene", "%s", err);
@@ -74,6 +79,7 @@ static int parse(int argc, char** argv, scene_opts_t* o) {
       default: usage(stderr); return 1;
     }
   }
+  if (o->task_file && o->task < 0) o->task = 0;
   if (!o->suite || o->task < 0) {
     bk_cli_error("scene", "--suite and --task are required (see 'bokbo scene --help')");
     return 1;
@@ -121,11 +127,12 @@ static int write_png(const bk_world_t* w, mjData* d, const scene_opts_t* o) {
 }
 
 int bk_cmd_scene(int argc, char** argv) {
-  scene_opts_t o = {NULL, -1, 0, 256, 0, NULL, NULL, "agentview", {-1, 0}};
+  scene_opts_t o = {NULL, -1, 0, 256, 0, NULL, NULL, "agentview", {-1, 0}, NULL};
   int rc = parse(argc, argv, &o);
   if (rc) return rc < 0 ? BK_EXIT_OK : BK_EXIT_USAGE;
   char err[1024];
-  bk_world_t* w = bk_world_create(bk_catalog_scenes_dir(), o.suite, o.task, err, sizeof err);
+  bk_world_t* w = bk_world_create_file(bk_catalog_scenes_dir(), o.suite, o.task, o.task_file,
+                                       err, sizeof err);
   if (!w) {
     bk_cli_error("scene", "%s", err);
     return BK_EXIT_USAGE;

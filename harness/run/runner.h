@@ -41,6 +41,7 @@ typedef struct {
   int gl;                      /* bk_gl_t of every renderer (0: OSMesa) */
   int egl_device;              /* EGL device index (--egl-device) */
   const struct bk_tau* tau;    /* online abstention thresholds, or NULL */
+  const char* task_file;       /* a user's task file in the slot of the one task, or NULL */
 } bk_run_cfg_t;
 
 typedef struct {

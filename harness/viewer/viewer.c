@@ -119,7 +119,8 @@ static int load_world(viewer_t* v, const char* suite, int task) {
   bk_vsim_free(v->sim);
   v->sim = NULL;
   bk_world_free(v->w);
-  v->w = bk_world_create(bk_catalog_scenes_dir(), suite, task, v->err, v->err_sz);
+  v->w = bk_world_create_file(bk_catalog_scenes_dir(), suite, task, v->cfg->task_file, v->err,
+                              v->err_sz);
   if (!v->w) return BK_EINVAL;
   v->task = task;
   if (v->ecfg.max_steps <= 0) v->ecfg.max_steps = v->w->suitedef->max_steps;
