@@ -203,17 +203,18 @@ static void read_object(const bk_world_t* w, const mjData* d, bk_expert_scene_t*
   }
 }
 
-// which finger pads touch the object
+// which fingers (finger or pad geom) touch the object
 static void read_touch(const bk_world_t* w, const mjData* d, bk_expert_scene_t* s) {
   const mjModel* m = w->m;
-  int pad[2] = {mj_name2id(m, mjOBJ_GEOM, "robot0_left_pad"),
-                mj_name2id(m, mjOBJ_GEOM, "robot0_right_pad")};
+  int finger[2] = {mj_name2id(m, mjOBJ_BODY, "robot0_left_finger"),
+                   mj_name2id(m, mjOBJ_BODY, "robot0_right_finger")};
   int root = w->ent[s->obj].body;
   s->touch[0] = s->touch[1] = 0;
   for (int i = 0; i < d->ncon; i++) {
     int g1 = d->contact[i].geom1, g2 = d->contact[i].geom2;
+    int b1 = m->geom_bodyid[g1], b2 = m->geom_bodyid[g2];
     for (int k = 0; k < 2; k++) {
-      int other = g1 == pad[k] ? g2 : (g2 == pad[k] ? g1 : -1);
+      int other = b1 == finger[k] ? g2 : (b2 == finger[k] ? g1 : -1);
       if (other >= 0 && m->body_rootid[m->geom_bodyid[other]] == root) s->touch[k] = 1;
     }
   }
