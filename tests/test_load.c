@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "report/load.h"
+#include "report/scan.h"
 
 /* a scratch run directory with run.json and the given episodes.jsonl text */
 static void make_run(char* dir, size_t n, const char* jsonl) {
@@ -30,24 +31,44 @@ static void remove_run(const char* dir) {
   cr_assert_eq(system(cmd), 0);
 }
 
-#define EP(task, init, value, success, decs)                                                    \
+#define EP(task, init, value, success, steps, decs)                                             \
   "{\"run\":\"r1\",\"suite\":\"libero_object\",\"task\":" #task ",\"init\":" #init            \
   ",\"seed\":0,\"policy\":\"expert\",\"sampling\":\"perturb\",\"value\":" #value              \
-  ",\"scorer\":\"disagreement\",\"k\":2,\"success\":" #success ",\"steps\":8,\"error\":\"\","  \
+  ",\"scorer\":\"disagreement\",\"k\":2,\"chunk\":8,\"open_loop\":8,\"max_steps\":8,"           \
+  "\"success\":" #success ",\"abstained\":false,\"steps\":" #steps ",\"error\":\"\","          \
+  "\"bokbo\":\"0.1.0\",\"mujoco\":222,\"warnings\":[0,0,0,0,0,0,0,0],\"warnings_total\":0,"    \
   "\"decisions\":[" decs "]}\n"
 
-#define DEC(s, ve, vg, ro, conf, dis, err)                                                      \
-  "{\"t\":0,\"chunk\":8,\"peak_force\":{\"robot_object\":" #ro ",\"robot_fixture\":0.5,"       \
-  "\"object_object\":0},\"violation\":{\"expert\":" #ve ",\"global\":" #vg "},\"k\":2,"        \
-  "\"chosen\":0,\"s\":" #s ",\"cand\":{\"risk\":[1,2],\"confidence\":" conf                    \
-  ",\"disagreement\":" dis "},\"err\":" err ",\"features\":[],\"step_force\":[]}"
+#define DEC(t, s, ve, vg, ro, conf, dis, err)                                                   \
+  "{\"t\":" #t ",\"chunk\":1,\"peak_force\":{\"robot_object\":" #ro ",\"robot_fixture\":0.5,"   \
+  "\"object_object\":0},\"violation\":{\"expert\":" #ve ",\"global\":" #vg "},"                \
+  "\"abstain\":false,\"k\":2,\"chosen\":0,\"s\":" #s ",\"cand\":{\"risk\":[1,2],"              \
+  "\"confidence\":" conf ",\"disagreement\":" dis "},\"err\":" err ","                         \
+  "\"features\":[0,0,0,0,0,0,0,0,0,0],\"step_force\":[[1,2,3]]}"
 
 static const char* kThree =
-  EP(0, 0, 0.1, true, DEC(0.25, false, true, 3.5, "[-1,-3]", "[0.5,1.5]",
-                          "{\"trans\":0.1,\"rot\":0.2,\"grip\":0.3,\"total\":0.1}") ","
-                      DEC(null, true, true, 7, "[null,-2]", "[2,null]", "null"))
-  EP(3, 1, 0.2, false, DEC(1.5, null, false, 0, "[null,null]", "[]", "null"))
-  EP(3, 2, 0.1, true, "");
+  EP(0, 0, 0.1, true, 2, DEC(0, 0.25, false, true, 3.5, "[-1,-3]", "[0.5,1.5]",
+                             "{\"trans\":0.1,\"rot\":0.2,\"grip\":0.3,\"total\":0.1}") ","
+                         DEC(1, null, true, true, 7, "[null,-2]", "[2,null]", "null"))
+  EP(3, 1, 0.2, false, 1, DEC(0, 1.5, null, false, 0, "[null,null]", "[null,null]", "null"))
+  EP(3, 2, 0.1, true, 0, "");
+
+/* text with every `from` replaced by `to` (static buffer) */
+static const char* replaced(const char* text, const char* from, const char* to) {
+  static char out[16384];
+  size_t o = 0, nf = strlen(from), nt = strlen(to);
+  for (const char* p = text; *p && o + nt + 1 < sizeof out;) {
+    if (!strncmp(p, from, nf)) {
+      memcpy(out + o, to, nt);
+      o += nt;
+      p += nf;
+    } else {
+      out[o++] = *p++;
+    }
+  }
+  out[o] = 0;
+  return out;
+}
 
 Test(load, records_become_exact_arrays) {
   char dir[256], err[512];
@@ -143,7 +164,7 @@ Test(load, malformed_line_names_file_and_line) {
   const char* dirs[1] = {dir};
   cr_assert_null(bk_load_runs(dirs, 1, NULL, err, sizeof err));
   cr_assert(strstr(err, "episodes.jsonl:4:"), "%s", err);
-  cr_assert(strstr(err, "sampling"), "%s", err);
+  cr_assert(strstr(err, "missing \"run\""), "%s", err);
   remove_run(dir);
 }
 
@@ -154,7 +175,8 @@ Test(load, not_json_and_bad_verdict_are_errors) {
   cr_assert_null(bk_load_runs(dirs, 1, NULL, err, sizeof err));
   cr_assert(strstr(err, "episodes.jsonl:1:"), "%s", err);
   remove_run(dir);
-  make_run(dir, sizeof dir, EP(0, 0, 0.1, true, DEC(0.2, 3, true, 1, "[]", "[]", "null")));
+  make_run(dir, sizeof dir,
+           EP(0, 0, 0.1, true, 1, DEC(0, 0.2, 3, true, 1, "[1,1]", "[1,1]", "null")));
   cr_assert_null(bk_load_runs(dirs, 1, NULL, err, sizeof err));
   cr_assert(strstr(err, "episodes.jsonl:1: decision 0"), "%s", err);
   remove_run(dir);
@@ -167,10 +189,29 @@ Test(load, missing_run_is_an_error) {
   cr_assert(strstr(err, "/nonexistent/run/run.json"), "%s", err);
 }
 
+Test(load, the_same_episodes_twice_are_refused) {
+  char a[256], b[256], err[512];
+  make_run(a, sizeof a, kThree);
+  make_run(b, sizeof b, replaced(kThree, "\"r1\"", "\"copy\""));
+  const char* dirs[2] = {a, b};
+  cr_assert_null(bk_load_runs(dirs, 2, NULL, err, sizeof err));
+  cr_assert(strstr(err, "episodes.jsonl:1: task 0 init 0 seed 0") != NULL, "%s", err);
+  cr_assert(strstr(err, "again: first in") != NULL, "%s", err);
+  // a line repeated inside one run, too
+  remove_run(b);
+  char text[8192];
+  snprintf(text, sizeof text, "%s%s", kThree, kThree);
+  make_run(b, sizeof b, text);
+  cr_assert_null(bk_load_runs(dirs + 1, 1, NULL, err, sizeof err));
+  cr_assert(strstr(err, "episodes.jsonl:4: task 0 init 0 seed 0") != NULL, "%s", err);
+  remove_run(a);
+  remove_run(b);
+}
+
 Test(load, two_directories_pool_the_same_group) {
   char a[256], b[256], err[512];
   make_run(a, sizeof a, kThree);
-  make_run(b, sizeof b, kThree);
+  make_run(b, sizeof b, replaced(kThree, "\"seed\":0", "\"seed\":1"));
   const char* dirs[2] = {a, b};
   bk_load_t* L = bk_load_runs(dirs, 2, NULL, err, sizeof err);
   cr_assert_not_null(L, "%s", err);
@@ -186,24 +227,36 @@ Test(load, two_directories_pool_the_same_group) {
 }
 
 /* the same records twice: plain (read by the fast reader), then with an escaped string
- * (which the fast reader declines, so cJSON reads it); unusual numbers and duplicate keys */
+ * (which the fast reader declines, so the validating reader reads it); unusual numbers */
 #define ODD_DECS                                                                                \
-  "{\"s\":0.30000000000000004,\"s\":9,\"peak_force\":{\"robot_object\":1.7976931348623157e308," \
-  "\"robot_fixture\":4.9e-324,\"object_object\":-0,\"robot_object\":1},"                      \
-  "\"violation\":{\"global\":null,\"expert\":true,\"expert\":false},"                          \
-  "\"cand\":{\"confidence\":[123456789012345678901234,2.5e-7,null,[1],{\"a\":1}],"              \
-  "\"disagreement\":[-0.5E+2,1e-3,0.1]},\"err\":{\"rot\":\"x\",\"trans\":1E22,\"trans\":3},"   \
-  "\"step_force\":[[1e5,0,0],[2,-3.25,7]]},"                                                    \
-  "{\"s\":null,\"peak_force\":{\"robot_object\":3,\"robot_fixture\":0,\"object_object\":0},"   \
-  "\"violation\":{},\"cand\":{},\"err\":[1,2,3]}"
-#define ODD_HEAD "{\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.05,\"task\":2.7,"
+  "{\"t\":0,\"chunk\":2,\"peak_force\":{\"robot_object\":1.7976931348623157e308,"             \
+  "\"robot_fixture\":4.9e-324,\"object_object\":-0},"                                          \
+  "\"violation\":{\"global\":null,\"expert\":true},\"abstain\":false,\"k\":3,\"chosen\":1,"     \
+  "\"s\":0.30000000000000004,"                                                                 \
+  "\"cand\":{\"confidence\":[123456789012345678901234,2.5e-7,null],\"risk\":[1,2,3],"          \
+  "\"disagreement\":[-0.5E+2,1e-3,0.1]},\"err\":{\"rot\":2,\"trans\":1E22,\"grip\":0,\"total\":1},"   \
+  "\"features\":[0,0,0,0,0,0,0,0,0,null],\"step_force\":[[1e5,0,0],[2,-3.25,7]]},"              \
+  "{\"t\":2,\"chunk\":1,\"s\":null,\"peak_force\":{\"robot_object\":3,\"robot_fixture\":0,"      \
+  "\"object_object\":0},\"abstain\":false,\"k\":1,\"chosen\":0,\"features\":[0,0,0,0,0,0,0,0,0,0]," \
+  "\"violation\":{\"expert\":null,\"global\":false},\"cand\":{\"risk\":[null],\"confidence\":[null]," \
+  "\"disagreement\":[1]},\"err\":null,\"step_force\":[[0,0,0]]}"
+#define ODD_HEAD "{\"run\":\"x\",\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.05," \
+  "\"policy\":\"simvla\",\"scorer\":\"disagreement\",\"k\":3,\"chunk\":8,\"open_loop\":8,"      \
+  "\"max_steps\":9,\"abstained\":false,\"steps\":3,\"bokbo\":\"0\",\"mujoco\":1,"               \
+  "\"warnings\":[0,0,0,0,0,0,0,1],\"warnings_total\":1,\"task\":2,"
 
-Test(load, fast_reader_and_cjson_read_the_same_values) {
+Test(load, fast_reader_and_validating_reader_read_the_same_values) {
   char dir[256], err[512];
-  make_run(dir, sizeof dir,
-           ODD_HEAD "\"init\":0,\"seed\":-1,\"success\":true,\"decisions\":[" ODD_DECS "]}\n"
-           ODD_HEAD "\"init\":0,\"seed\":-1,\"success\":true,\"error\":\"a \\\"quoted\\\" error\","
-                    "\"decisions\":[" ODD_DECS "]}\n");
+  const char* plain = ODD_HEAD "\"init\":0,\"seed\":1,\"success\":true,\"error\":\"\",\"decisions\":[" ODD_DECS "]}\n";
+  const char* escaped = ODD_HEAD "\"init\":0,\"seed\":2,\"success\":true,\"error\":\"a \\\"quoted\\\" error\","
+                        "\"decisions\":[" ODD_DECS "]}\n";
+  bk_scan_rec_t sr = {0};
+  cr_assert_eq(bk_scan_record(plain, strlen(plain), &sr), 0, "the fast reader takes the plain line");
+  cr_assert_neq(bk_scan_record(escaped, strlen(escaped), &sr), 0, "and declines the escaped one");
+  bk_scan_rec_free(&sr);
+  char text[8192];
+  snprintf(text, sizeof text, "%s%s", plain, escaped);
+  make_run(dir, sizeof dir, text);
   const char* dirs[1] = {dir};
   bk_load_t* L = bk_load_runs(dirs, 1, NULL, err, sizeof err);
   cr_assert_not_null(L, "%s", err);
@@ -211,16 +264,15 @@ Test(load, fast_reader_and_cjson_read_the_same_values) {
   cr_assert_eq(L->n_decisions, 4);
   cr_assert_eq(L->ep_task[0], 2);
   cr_assert_eq(L->ep_task[1], 2);
-  cr_assert_eq(L->ep_seed[1], -1);
   // bit for bit the same in both episodes
   cr_assert_eq(memcmp(L->s, L->s + 2, 2 * sizeof *L->s), 0);
   cr_assert_eq(memcmp(L->peak, L->peak + 6, 6 * sizeof *L->peak), 0);
-  cr_assert_eq(memcmp(L->conf_mean, L->conf_mean + 2, sizeof *L->conf_mean), 0);
-  cr_assert_eq(memcmp(L->dis_mean, L->dis_mean + 2, sizeof *L->dis_mean), 0);
+  cr_assert_eq(memcmp(L->conf_mean, L->conf_mean + 2, 2 * sizeof *L->conf_mean), 0);
+  cr_assert_eq(memcmp(L->dis_mean, L->dis_mean + 2, 2 * sizeof *L->dis_mean), 0);
   cr_assert_eq(memcmp(L->err, L->err + 6, 6 * sizeof *L->err), 0);
   cr_assert_eq(memcmp(L->v_expert, L->v_expert + 2, 2), 0);
   cr_assert_eq(memcmp(L->v_global, L->v_global + 2, 2), 0);
-  // and the values cJSON gives: the first of duplicate keys, strtod's numbers
+  // and the values strtod gives
   cr_assert_eq(L->s[0], 0.30000000000000004);
   cr_assert(isinf(L->s[1]));
   cr_assert_eq(L->peak[0], 1.7976931348623157e308);
@@ -232,7 +284,8 @@ Test(load, fast_reader_and_cjson_read_the_same_values) {
   cr_assert_eq(L->conf_mean[0], (123456789012345678901234.0 + 2.5e-7) / 2);
   cr_assert_eq(L->dis_mean[0], (-50 + 1e-3 + 0.1) / 3);
   cr_assert_eq(L->err[0], 1e22);
-  cr_assert(isnan(L->err[1]) && isnan(L->err[2]) && isnan(L->err[3]));
+  cr_assert_eq(L->err[1], 2);
+  cr_assert(isnan(L->err[3]) && isnan(L->err[4]) && isnan(L->err[5]));
   cr_assert(isnan(L->conf_mean[1]));
   bk_load_free(L);
   remove_run(dir);

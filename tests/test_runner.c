@@ -9,6 +9,8 @@
 
 #include "run/episode.h"
 #include "run/guard.h"
+#include "core/err.h"
+#include "run/record.h"
 #include "run/runner.h"
 #include "run/thresholds.h"
 
@@ -182,15 +184,41 @@ static void put(const char* path, const char* text) {
   fclose(f);
 }
 
+/* appends one full record (the writer's own) of a task with decisions of the given
+ * chunks and per-step readings rows[steps][3] */
+static void add_record(bk_sb_t* sb, const char* suite, int task, const char* policy, int ndec,
+                       const int* chunk, const double* rows) {
+  static bk_decision_t dec[8];
+  static double force[64 * BK_NFORCE];
+  bk_episode_t e;
+  memset(&e, 0, sizeof e);
+  memset(dec, 0, sizeof dec);
+  e.task = task;
+  e.dec = dec;
+  e.step_force = force;
+  e.ndecision = ndec;
+  for (int j = 0; j < ndec; j++) {
+    dec[j] = (bk_decision_t){.t = e.steps, .chunk = chunk[j], .k = 1, .viol_expert = -1,
+                             .viol_global = -1};
+    e.steps += chunk[j];
+  }
+  if (e.steps) memcpy(force, rows, sizeof(double) * (size_t)e.steps * BK_NFORCE);
+  bk_record_ctx_t c = {"r", suite, policy, 1, 8, 8, 40, "greedy", 0, "none", NULL, 0};
+  bk_record_write(&c, &e, sb);
+}
+
 Test(thresholds, per_task_quantile_times_margin_from_records) {
   char dir[] = "/tmp/bokbo_thr_XXXXXX", path[300], out[300];
   cr_assert_not_null(mkdtemp(dir));
   snprintf(path, sizeof path, "%s/episodes.jsonl", dir);
   // task 2: robot_object readings 1..5 over two episodes -> median 3; task 5: one step
-  put(path,
-      "{\"suite\":\"libero_object\",\"task\":2,\"policy\":\"expert\",\"decisions\":[{\"step_force\":[[1,10,0],[2,20,0]]}]}\n"
-      "{\"suite\":\"libero_object\",\"task\":2,\"policy\":\"expert\",\"decisions\":[{\"step_force\":[[3,30,0]]},{\"step_force\":[[4,40,1],[5,50,1]]}]}\n"
-      "{\"suite\":\"libero_object\",\"task\":5,\"policy\":\"expert\",\"decisions\":[{\"step_force\":[[7,8,9]]}]}\n");
+  bk_sb_t sb = {0};
+  add_record(&sb, "libero_object", 2, "expert", 1, (int[]){2}, (double[]){1, 10, 0, 2, 20, 0});
+  add_record(&sb, "libero_object", 2, "expert", 2, (int[]){1, 2},
+             (double[]){3, 30, 0, 4, 40, 1, 5, 50, 1});
+  add_record(&sb, "libero_object", 5, "expert", 1, (int[]){1}, (double[]){7, 8, 9});
+  put(path, sb.s);
+  bk_sb_free(&sb);
   bk_thr_t t;
   cr_assert_eq(bk_thr_from_run(dir, 0.5, 2.0, 0.0, &t, err, sizeof err), 0, "%s", err);
   cr_expect(t.have[2] && t.have[5] && !t.have[0]);
@@ -219,10 +247,30 @@ Test(thresholds, only_expert_runs_and_well_formed_records) {
   cr_assert_not_null(mkdtemp(dir));
   snprintf(path, sizeof path, "%s/episodes.jsonl", dir);
   bk_thr_t t;
-  put(path, "{\"suite\":\"libero_object\",\"task\":2,\"policy\":\"simvla\",\"decisions\":[]}\n");
+  bk_sb_t sb = {0};
+  add_record(&sb, "libero_object", 2, "simvla", 0, NULL, NULL);
+  put(path, sb.s);
   cr_expect_neq(bk_thr_from_run(dir, 0.99, 1.0, 0.0, &t, err, sizeof err), 0);
   cr_expect(strstr(err, "expert") != NULL, "%s", err);
-  put(path, "{\"suite\":\"libero_object\",\"task\":2,\"policy\":\"expert\",\"decisions\":[]}\nnot json\n");
+  sb.len = 0;
+  add_record(&sb, "libero_object", 2, "expert", 0, NULL, NULL);
+  bk_sb_puts(&sb, "not json\n");
+  put(path, sb.s);
   cr_expect_neq(bk_thr_from_run(dir, 0.99, 1.0, 0.0, &t, err, sizeof err), 0);
   cr_expect(strstr(err, "episodes.jsonl:2:") != NULL, "%s", err);
+  // records of two suites are not pooled under one name
+  sb.len = 0;
+  add_record(&sb, "libero_object", 2, "expert", 1, (int[]){1}, (double[]){1, 2, 3});
+  add_record(&sb, "libero_spatial", 2, "expert", 1, (int[]){1}, (double[]){1, 2, 3});
+  put(path, sb.s);
+  cr_expect_eq(bk_thr_from_run(dir, 0.99, 1.0, 0.0, &t, err, sizeof err), BK_EINVAL);
+  cr_expect(strstr(err, "episodes.jsonl:2: suite 'libero_spatial'") != NULL, "%s", err);
+  // a margin or floor that is not finite would write null: refused
+  sb.len = 0;
+  add_record(&sb, "libero_object", 2, "expert", 1, (int[]){1}, (double[]){1, 2, 3});
+  put(path, sb.s);
+  cr_expect_eq(bk_thr_from_run(dir, 0.99, INFINITY, 0.0, &t, err, sizeof err), BK_EINVAL);
+  cr_expect_eq(bk_thr_from_run(dir, 0.99, 1.0, INFINITY, &t, err, sizeof err), BK_EINVAL);
+  cr_expect_eq(bk_thr_from_run(dir, 0.99, 1.0, 0.0, &t, err, sizeof err), 0, "%s", err);
+  bk_sb_free(&sb);
 }

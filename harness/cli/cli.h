@@ -6,6 +6,11 @@
 #define BK_EXIT_FAIL 1
 #define BK_EXIT_USAGE 2
 
+/* The one mapping from an error code (core/err.h) to an exit status: 0 -> BK_EXIT_OK;
+ * bad usage or bad input (BK_EINVAL, BK_EPARSE, BK_ENOENT, BK_ERANGE) -> BK_EXIT_USAGE;
+ * every other failure (I/O, memory, an engine error, ...) -> BK_EXIT_FAIL. */
+int bk_cli_exit(int rc);
+
 /* Prints "bokbo: <what>: <why>" to stderr. */
 void bk_cli_error(const char* what, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -9,7 +9,7 @@
 #include "core/err.h"
 #include "report/load.h"
 #include "report/report.h"
-#include "run/jsonl.h"
+#include "core/json.h"
 #include "stats/crc.h"
 
 static void usage(FILE* f) {
@@ -192,12 +192,10 @@ int bk_cmd_calibrate(int argc, char** argv) {
   }
   cJSON* doc = header(&o, L);
   rc = calibrate_all(&o, L, doc, err, sizeof err);
-  int code = rc == BK_EINVAL ? BK_EXIT_USAGE : BK_EXIT_FAIL;
   if (!rc) {
     char* text = cJSON_Print(doc);
     rc = text ? bk_write_atomic(o.out, text, err, sizeof err) : bk_fail(err, sizeof err, BK_ENOMEM, "out of memory");
     free(text);
-    code = BK_EXIT_FAIL;
   }
   if (rc) bk_cli_error("calibrate", "%s", err);
   else printf("epsilon %g, %s unit, %s verdicts, %d episodes (%d excluded) -> %s\n", o.epsilon,
@@ -205,5 +203,5 @@ int bk_cmd_calibrate(int argc, char** argv) {
               L->n_episodes, L->n_excluded, o.out);
   cJSON_Delete(doc);
   bk_load_free(L);
-  return rc ? code : BK_EXIT_OK;
+  return bk_cli_exit(rc);
 }

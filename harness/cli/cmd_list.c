@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "score/scorer.h"
 #include "policies/policy.h"
 #include "score/score.h"
 #include "task/catalog.h"
@@ -73,8 +74,8 @@ static int print_json(const char* only) {
     cJSON_AddItemToArray(pols, jp);
   }
   cJSON* scorers = cJSON_AddArrayToObject(root, "scorers");
-  for (int i = 0; i <= BK_SCORER_LOOKAHEAD; i++) {
-    cJSON_AddItemToArray(scorers, cJSON_CreateString(bk_score_name((bk_scorer_t)i)));
+  for (const bk_scorer_ops_t* s = bk_scorers; s->name; s++) {
+    cJSON_AddItemToArray(scorers, cJSON_CreateString(s->name));
   }
   char* text = cJSON_Print(root);
   if (!rc) printf("%s\n", text);
@@ -99,7 +100,9 @@ static int print_text(const char* only) {
   }
   printf("policies:\n");
   for (int i = 0; bk_policies[i]; i++) printf("  %-10s %s\n", bk_policies[i]->name, bk_policies[i]->help);
-  printf("\nscorers: none, confidence, disagreement, predictor, lookahead\n\n");
+  printf("\nscorers:\n");
+  for (const bk_scorer_ops_t* s = bk_scorers; s->name; s++) printf("  %-12s %s\n", s->name, s->help);
+  printf("\n");
   printf("object categories:\n");
   for (const bk_category_t* c = bk_catalog_categories; c->name; c++) {
     printf("  %-30s %-8s %s\n", c->name, c->fixture ? "fixture" : "object", c->suites);

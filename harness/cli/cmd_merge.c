@@ -12,15 +12,10 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/strbuf.h"
-#include "run/jsonl.h"
+#include "core/json.h"
+#include "run/config.h"
+#include "run/record.h"
 #include "sample/sample.h"
-
-/* the configuration keys every part must share */
-static const char* const kSame[] = {
-  "suite", "policy", "policy_opts", "k", "sampling", "scorer", "predictor", "reference",
-  "run_seed", "chunk", "open_loop", "max_steps", "thresholds", "global_threshold", "abstain",
-  "tasks", "inits", "seeds", "nshard",
-};
 
 typedef struct {
   int task, vi, init, seed;
@@ -34,6 +29,11 @@ typedef struct {
   int nvalues;
   const char* out_id;
   const char* path;
+  const cJSON* cfg;            /* the parts' shared configuration */
+  bk_sample_mode_t mode;
+  char suite[96];              /* the records' suite name */
+  bk_record_expect_t expect;
+  bk_record_t scratch;         /* the record being read */
   char err[512];
 } merge_t;
 
@@ -52,42 +52,70 @@ static void usage(FILE* f) {
 // the value index of a record's sampling value
 static int value_index(const merge_t* m, double v) {
   for (int i = 0; i < m->nvalues; i++) {
-    if (fabs(m->values[i] - v) < 1e-12) return i;
+    if (bk_sample_same_value(m->values[i], v)) return i;
   }
   return -1;
 }
 
-// a record line with its run id replaced: the writer starts every line {"run":"<id>",
-static char* retag(const char* line, const char* out_id) {
-  const char* head = "{\"run\":\"";
-  size_t hl = strlen(head);
-  if (strncmp(line, head, hl) != 0) return NULL;
-  const char* end = strchr(line + hl, '"');
-  if (!end) return NULL;
-  bk_sb_t sb = {0};
-  bk_sb_puts(&sb, head);
-  bk_sb_puts(&sb, out_id);
-  bk_sb_puts(&sb, end);
-  return sb.failed ? NULL : sb.s;
+// 1 when v is one of the JSON array's numbers
+static int listed(const cJSON* arr, int v) {
+  const cJSON* it;
+  cJSON_ArrayForEach(it, arr) {
+    if (cJSON_IsNumber(it) && it->valuedouble == v) return 1;
+  }
+  return 0;
 }
 
-// one record line: its key from the parsed object, the text kept as written
-static int take(merge_t* m, const char* line, int lineno) {
-  cJSON* rec = cJSON_Parse(line);
-  const cJSON* v = cJSON_GetObjectItem(rec, "value");
-  const cJSON *t = cJSON_GetObjectItem(rec, "task"), *i = cJSON_GetObjectItem(rec, "init");
-  const cJSON* sd = cJSON_GetObjectItem(rec, "seed");
-  rec_t r = {cJSON_IsNumber(t) ? t->valueint : -1,
-             value_index(m, cJSON_IsNumber(v) ? v->valuedouble : 0.0),
-             cJSON_IsNumber(i) ? i->valueint : -1, cJSON_IsNumber(sd) ? sd->valueint : -1, NULL};
-  cJSON_Delete(rec);
-  if (r.task < 0 || r.vi < 0 || r.init < 0 || r.seed < 0 || !(r.line = retag(line, m->out_id))) {
-    return bk_fail(m->err, sizeof m->err, BK_EPARSE, "%s:%d: not a record of this run", m->path, lineno);
+// a record (read by the shared reader) against the parts' configuration
+static const char* foreign(const merge_t* m, const bk_record_t* r) {
+  const cJSON* cfg = m->cfg;
+  const char* pol = cJSON_GetStringValue(cJSON_GetObjectItem(cfg, "policy"));
+  const char* scorer = cJSON_GetStringValue(cJSON_GetObjectItem(cfg, "scorer"));
+  if (!pol || strcmp(pol, r->policy)) return "policy";
+  if (scorer && strcmp(scorer, r->scorer)) return "scorer";
+  if (strcmp(bk_sample_mode_name(m->mode), r->sampling)) return "sampling";
+  if (cJSON_GetNumberValue(cJSON_GetObjectItem(cfg, "k")) != r->k) return "k";
+  if (cJSON_GetNumberValue(cJSON_GetObjectItem(cfg, "chunk")) != r->chunk) return "chunk";
+  if (cJSON_GetNumberValue(cJSON_GetObjectItem(cfg, "open_loop")) != r->open_loop) return "open_loop";
+  if (cJSON_GetNumberValue(cJSON_GetObjectItem(cfg, "max_steps")) != r->max_steps) return "max_steps";
+  if (!listed(cJSON_GetObjectItem(cfg, "tasks"), r->task)) return "task";
+  if (!listed(cJSON_GetObjectItem(cfg, "inits"), r->init)) return "init";
+  if (!listed(cJSON_GetObjectItem(cfg, "seeds"), r->seed)) return "seed";
+  return NULL;
+}
+
+// one record line, checked by the shared reader and against the configuration; the text
+// is kept as written (its run id rewritten)
+static int take(merge_t* m, const char* line, size_t n, int lineno) {
+  char why[300];
+  int rc = bk_record_read(line, n, &m->expect, &m->scratch, why, sizeof why);
+  if (rc) return bk_fail(m->err, sizeof m->err, rc, "%s:%d: %s", m->path, lineno, why);
+  const bk_record_t* x = &m->scratch;
+  const char* what = foreign(m, x);
+  if (what) {
+    return bk_fail(m->err, sizeof m->err, BK_EINVAL, "%s:%d: not a record of this run ('%s' differs)",
+                   m->path, lineno, what);
   }
+  rec_t r = {x->task, value_index(m, x->value), x->init, x->seed, NULL};
+  if (r.vi < 0) {
+    return bk_fail(m->err, sizeof m->err, BK_EINVAL, "%s:%d: sampling value %.17g is not in the run",
+                   m->path, lineno, x->value);
+  }
+  // written again by the writer, with OUT's name as the run id (escaped like any string)
+  bk_sb_t sb = {0};
+  bk_record_rewrite(x, m->out_id, &sb);
+  if (sb.failed) {
+    bk_sb_free(&sb);
+    return bk_fail(m->err, sizeof m->err, BK_ENOMEM, "out of memory");
+  }
+  r.line = sb.s;
   if (m->n == m->cap) {
     m->cap = m->cap ? 2 * m->cap : 256;
     rec_t* nr = realloc(m->rec, sizeof *nr * m->cap);
-    if (!nr) return bk_fail(m->err, sizeof m->err, BK_ENOMEM, "out of memory");
+    if (!nr) {
+      free(r.line);
+      return bk_fail(m->err, sizeof m->err, BK_ENOMEM, "out of memory");
+    }
     m->rec = nr;
   }
   m->rec[m->n++] = r;
@@ -99,8 +127,9 @@ static int read_part(merge_t* m, const char* dir) {
   char path[1100];
   snprintf(path, sizeof path, "%s/episodes.jsonl", dir);
   m->path = path;
-  FILE* f = fopen(path, "r");
-  if (!f) return bk_fail(m->err, sizeof m->err, BK_EIO, "%s: %s", path, strerror(errno));
+  int code = 0;
+  FILE* f = bk_file_open_read(path, &code, m->err, sizeof m->err);
+  if (!f) return code;
   char* line = NULL;
   size_t cap = 0;
   ssize_t n;
@@ -111,7 +140,7 @@ static int read_part(merge_t* m, const char* dir) {
       rc = bk_fail(m->err, sizeof m->err, BK_EPARSE, "%s:%d: a cut-off record (finish the part with --resume)",
                    path, lineno);
     } else if (n > 1) {
-      rc = take(m, line, lineno);
+      rc = take(m, line, (size_t)n, lineno);
     }
   }
   free(line);
@@ -136,12 +165,12 @@ static cJSON* check_configs(char** dirs, int n, char* err, int err_sz) {
     snprintf(path, sizeof path, "%s/run.json", dirs[i]);
     cJSON* c = bk_json_load(path, err, err_sz);
     if (!c) goto fail;
-    for (size_t k = 0; first && k < sizeof kSame / sizeof kSame[0]; k++) {
-      if (!cJSON_Compare(cJSON_GetObjectItem(first, kSame[k]), cJSON_GetObjectItem(c, kSame[k]), 1)) {
-        bk_fail(err, err_sz, BK_EINVAL, "%s: '%s' differs from %s/run.json", path, kSame[k], dirs[0]);
-        cJSON_Delete(c);
-        goto fail;
-      }
+    // the parts of one run: the same records' settings and episode lists (run/config)
+    const char* key = first ? bk_config_differs(first, c, BK_CONFIG_RECORD | BK_CONFIG_EPISODES | BK_CONFIG_SHARDS) : NULL;
+    if (key) {
+      bk_fail(err, err_sz, BK_EINVAL, "%s: '%s' differs from %s/run.json", path, key, dirs[0]);
+      cJSON_Delete(c);
+      goto fail;
     }
     int shard = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(c, "shard"));
     if (shard >= 0 && shard < 4096 && seen[shard]++) {
@@ -158,23 +187,45 @@ fail:
   return NULL;
 }
 
+// the expected episodes that no part holds, named (at most 5), into sb
+static int list_missing(const merge_t* m, const cJSON* cfg, bk_sb_t* sb) {
+  int missing = 0;
+  const cJSON *t, *i, *s;
+  cJSON_ArrayForEach(t, cJSON_GetObjectItem(cfg, "tasks")) {
+    for (int v = 0; v < m->nvalues; v++) {
+      cJSON_ArrayForEach(i, cJSON_GetObjectItem(cfg, "inits")) {
+        cJSON_ArrayForEach(s, cJSON_GetObjectItem(cfg, "seeds")) {
+          rec_t key = {t->valueint, v, i->valueint, s->valueint, NULL};
+          if (bsearch(&key, m->rec, (size_t)m->n, sizeof *m->rec, cmp_rec)) continue;
+          if (missing++ < 5) {
+            bk_sb_printf(sb, "%stask %d init %d seed %d", missing > 1 ? ", " : "", key.task,
+                         key.init, key.seed);
+            if (m->nvalues > 1) bk_sb_printf(sb, " value %g", m->values[v]);
+          }
+        }
+      }
+    }
+  }
+  return missing;
+}
+
 // every expected (task, value, init, seed) exactly once, given the sorted records
 static int check_complete(const merge_t* m, const cJSON* cfg, char* err, int err_sz) {
-  int nt = cJSON_GetArraySize(cJSON_GetObjectItem(cfg, "tasks"));
-  int ni = cJSON_GetArraySize(cJSON_GetObjectItem(cfg, "inits"));
-  int ns = cJSON_GetArraySize(cJSON_GetObjectItem(cfg, "seeds"));
   for (int i = 1; i < m->n; i++) {
     if (cmp_rec(&m->rec[i - 1], &m->rec[i]) == 0) {
       return bk_fail(err, err_sz, BK_EINVAL, "task %d init %d seed %d appears twice", m->rec[i].task,
                      m->rec[i].init, m->rec[i].seed);
     }
   }
-  long want = (long)nt * ni * ns * m->nvalues;
-  if (m->n != want) {
-    return bk_fail(err, err_sz, BK_EINVAL, "%ld of %ld episodes present: a part is missing or unfinished",
-                   (long)m->n, want);
+  bk_sb_t sb = {0};
+  int missing = list_missing(m, cfg, &sb);
+  int rc = 0;
+  if (missing) {
+    rc = bk_fail(err, err_sz, BK_EINVAL, "%d episode(s) missing (%s%s): a part is missing or unfinished",
+                 missing, sb.s ? sb.s : "", missing > 5 ? ", ..." : "");
   }
-  return 0;
+  bk_sb_free(&sb);
+  return rc;
 }
 
 // OUT/run.json (the shared configuration as one part) and OUT/episodes.jsonl
@@ -237,9 +288,17 @@ int bk_cmd_merge(int argc, char** argv) {
                              &m.nvalues, err, sizeof err)) {
     rc = BK_EINVAL;
   }
+  if (!rc) {
+    m.cfg = cfg;
+    m.mode = smp.mode;
+    const char* suite = cJSON_GetStringValue(cJSON_GetObjectItem(cfg, "suite"));
+    snprintf(m.suite, sizeof m.suite, "%s", suite ? suite : "");
+    m.expect.suite = m.suite;
+  }
   for (int i = 0; !rc && i < n; i++) {
     if ((rc = read_part(&m, dirs[i]))) snprintf(err, sizeof err, "%s", m.err);
   }
+  bk_record_free(&m.scratch);
   if (!rc) qsort(m.rec, (size_t)m.n, sizeof *m.rec, cmp_rec);
   if (!rc) rc = check_complete(&m, cfg, err, sizeof err);
   if (!rc) rc = write_out(&m, cfg, out, dirs, n, err, sizeof err);
@@ -248,5 +307,5 @@ int bk_cmd_merge(int argc, char** argv) {
   for (int i = 0; i < m.n; i++) free(m.rec[i].line);
   free(m.rec);
   cJSON_Delete(cfg);
-  return rc ? (rc == BK_EIO || rc == BK_ENOMEM ? BK_EXIT_FAIL : BK_EXIT_USAGE) : BK_EXIT_OK;
+  return bk_cli_exit(rc);
 }

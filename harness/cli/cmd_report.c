@@ -1,4 +1,5 @@
 /* bokbo report: every statistic, table and plot of one or more runs */
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <getopt.h>
@@ -14,7 +15,7 @@
 #include "report/load.h"
 #include "report/markdown.h"
 #include "report/report.h"
-#include "run/jsonl.h"
+#include "core/json.h"
 
 static void usage(FILE* f) {
   fprintf(f,
@@ -101,14 +102,92 @@ bad:
   return -1;
 }
 
-// an existing output directory may be replaced only when it holds a report
-static int out_replaceable(const char* out) {
+/* A report directory carries a marker file, MARKER, that lists every file and folder
+ * bokbo wrote into it. An existing --out is replaced only when it is such a directory and
+ * holds nothing else: never a folder with other files (a run, the working directory). */
+#define MARKER ".bokbo-report"
+#define MARKER_HEAD "bokbo report directory; written entries:\n"
+
+// the entries under dir/rel (rel "" at the top) as "relative/path\n" lines into sb;
+// symbolic links are listed, not followed
+static int walk(const char* dir, const char* rel, int depth, bk_sb_t* sb) {
+  char path[8192];
+  snprintf(path, sizeof path, "%s%s%s", dir, rel[0] ? "/" : "", rel);
+  DIR* d = depth < 16 ? opendir(path) : NULL;
+  if (!d) return -1;
+  int rc = 0;
+  struct dirent* e;
+  while (!rc && (e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char sub[2048];
+    if (snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name) >= (int)sizeof sub) {
+      rc = -1;
+      break;
+    }
+    bk_sb_printf(sb, "%s\n", sub);
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s/%s", dir, sub) >= (int)sizeof path) rc = -1;
+    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) rc = walk(dir, sub, depth + 1, sb);
+  }
+  closedir(d);
+  return rc;
+}
+
+// the entries under dir, one per line (NULL when the walk fails)
+static char* list_tree(const char* dir) {
+  bk_sb_t sb = {0};
+  bk_sb_puts(&sb, "");
+  if (walk(dir, "", 0, &sb) != 0 || sb.failed) {
+    bk_sb_free(&sb);
+    return NULL;
+  }
+  return sb.s;
+}
+
+// 1 when line (without its newline) is one of the lines of list
+static int has_line(const char* list, const char* line, size_t n) {
+  for (const char* p = list; *p;) {
+    const char* e = strchr(p, '\n');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len == n && !memcmp(p, line, n)) return 1;
+    p += len + (e != NULL);
+  }
+  return 0;
+}
+
+// an existing output directory may be replaced only when bokbo wrote all of it
+static int out_replaceable(const char* out, char* why, int why_sz) {
   struct stat st;
-  if (stat(out, &st) != 0) return errno == ENOENT;
-  if (!S_ISDIR(st.st_mode)) return 0;
-  char path[4096];
-  snprintf(path, sizeof path, "%s/report.json", out);
-  return access(path, F_OK) == 0;
+  if (lstat(out, &st) != 0) {
+    if (errno == ENOENT) return 1;
+    return bk_fail(why, why_sz, 0, "%s: %s", out, strerror(errno)), 0;
+  }
+  if (!S_ISDIR(st.st_mode)) return bk_fail(why, why_sz, 0, "%s exists and is not a directory", out), 0;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/" MARKER, out);
+  char* marker = bk_read_file(path, NULL, NULL, 0);
+  if (!marker || strncmp(marker, MARKER_HEAD, strlen(MARKER_HEAD))) {
+    free(marker);
+    return bk_fail(why, why_sz, 0, "%s exists and is not a report directory bokbo wrote (no %s)",
+                   out, MARKER), 0;
+  }
+  char* tree = list_tree(out);
+  int ok = tree != NULL;
+  const char* listed = marker + strlen(MARKER_HEAD);
+  for (const char* p = tree; ok && *p;) {
+    const char* e = strchr(p, '\n');
+    size_t n = (size_t)(e - p);
+    if (!(n == strlen(MARKER) && !memcmp(p, MARKER, n)) && !has_line(listed, p, n)) {
+      bk_fail(why, why_sz, 0, "%s holds '%.*s', which bokbo did not write: not replacing it", out,
+              (int)n, p);
+      ok = 0;
+    }
+    p = e + 1;
+  }
+  if (!tree) bk_fail(why, why_sz, 0, "%s: cannot list it", out);
+  free(tree);
+  free(marker);
+  return ok;
 }
 
 static int rm_entry(const char* path, const struct stat* st, int flag, struct FTW* ftw) {
@@ -118,9 +197,25 @@ static int rm_entry(const char* path, const struct stat* st, int flag, struct FT
   return remove(path);
 }
 
-// removes a directory tree we created
+// removes a directory tree we created (or checked to hold only what we wrote)
 static void rm_tree(const char* dir) {
   nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+// the marker: what dir holds now, all of it written by this report
+static int write_marker(const char* dir, char* err, int err_sz) {
+  char* tree = list_tree(dir);
+  if (!tree) return bk_fail(err, err_sz, BK_EIO, "%s: cannot list it", dir);
+  bk_sb_t sb = {0};
+  bk_sb_puts(&sb, MARKER_HEAD);
+  bk_sb_puts(&sb, tree);
+  free(tree);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/" MARKER, dir);
+  int rc = sb.failed ? bk_fail(err, err_sz, BK_ENOMEM, "out of memory")
+                     : bk_write_atomic(path, sb.s, err, err_sz);
+  bk_sb_free(&sb);
+  return rc;
 }
 
 // report.json, report.md and the plots into dir
@@ -143,22 +238,27 @@ static int write_all(const bk_load_t* L, const opts_t* o, cJSON* doc, const char
   rc = md.failed ? bk_fail(err, err_sz, BK_ENOMEM, "out of memory")
                  : bk_write_atomic(path, md.s ? md.s : "", err, err_sz);
   bk_sb_free(&md);
-  return rc;
+  return rc ? rc : write_marker(dir, err, err_sz);
 }
 
-// writes into a sibling temporary directory, then swaps it in
+// writes into a sibling temporary directory (unpredictable name), then swaps it in
 static int publish(const bk_load_t* L, const opts_t* o, cJSON* doc, char* err, int err_sz) {
-  char tmp[4000], old[4000];
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", o->out, (long)getpid());
-  snprintf(old, sizeof old, "%s.old.%ld", o->out, (long)getpid());
-  if (mkdir(tmp, 0755) != 0) return bk_fail(err, err_sz, BK_EIO, "%s: %s", tmp, strerror(errno));
+  char tmp[4000], old[4100];
+  snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", o->out);
+  if (!mkdtemp(tmp)) return bk_fail(err, err_sz, BK_EIO, "%s: %s", tmp, strerror(errno));
+  chmod(tmp, 0755);
+  snprintf(old, sizeof old, "%s.old", tmp);
   int rc = write_all(L, o, doc, tmp, err, err_sz);
+  // checked again just before the swap: the directory may have changed meanwhile
+  char why[1024];
+  if (!rc && !out_replaceable(o->out, why, sizeof why)) rc = bk_fail(err, err_sz, BK_EINVAL, "%s", why);
   int had = !rc && access(o->out, F_OK) == 0;
   if (!rc && had && rename(o->out, old) != 0) rc = bk_fail(err, err_sz, BK_EIO, "%s: %s", o->out, strerror(errno));
   if (!rc && rename(tmp, o->out) != 0) {
     rc = bk_fail(err, err_sz, BK_EIO, "%s: %s", o->out, strerror(errno));
     if (had) rename(old, o->out);
   }
+  if (!rc) bk_file_sync_dir(o->out);
   if (rc) rm_tree(tmp);
   else if (had) rm_tree(old);
   return rc;
@@ -183,8 +283,9 @@ int bk_cmd_report(int argc, char** argv) {
   opts_t o = {bk_rep_default_config(), NULL, NULL, NULL, NULL, 0};
   int rc = parse(argc, argv, &o);
   if (rc) return rc > 0 ? BK_EXIT_OK : BK_EXIT_USAGE;
-  if (!out_replaceable(o.out)) {
-    bk_cli_error("report", "%s exists and is not a report directory (no report.json)", o.out);
+  char why[1024];
+  if (!out_replaceable(o.out, why, sizeof why)) {
+    bk_cli_error("report", "%s", why);
     return BK_EXIT_USAGE;
   }
   char err[2048], pbuf[2048], msg[4096];
@@ -201,7 +302,7 @@ int bk_cmd_report(int argc, char** argv) {
   }
   cJSON* doc = bk_rep_build(L, &o.cfg, paper, err, sizeof err);
   int failed = 0;
-  rc = doc ? 0 : -1;
+  rc = doc ? 0 : BK_EIO;
   if (doc) failed = bk_rep_check(doc, msg, sizeof msg);
   if (doc) rc = publish(L, &o, doc, err, sizeof err);
   if (rc) {
@@ -217,5 +318,5 @@ int bk_cmd_report(int argc, char** argv) {
   cJSON_Delete(doc);
   cJSON_Delete(paper);
   bk_load_free(L);
-  return rc || failed ? BK_EXIT_FAIL : BK_EXIT_OK;
+  return rc ? bk_cli_exit(rc) : (failed ? BK_EXIT_FAIL : BK_EXIT_OK);
 }

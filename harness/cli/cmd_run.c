@@ -14,7 +14,10 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "run/abstain.h"
+#include "run/config.h"
+#include "score/scorer.h"
 #include "run/jsonl.h"
+#include "run/lock.h"
 #include "render/render.h"
 #include "render/video.h"
 #include "run/runner.h"
@@ -58,7 +61,7 @@ static void usage(FILE* f) {
           "  --sampling M            greedy (default), perturb:sigma=S[,S2..][:keep=0] or\n"
           "                          temperature:T=T[,T2..]; a list is a sweep, one record set per value\n"
           "  --k K                   candidates per decision (default 1 greedy, 8 when sampling)\n"
-          "  --scorer S              none (candidate 0), confidence, disagreement, predictor, lookahead\n"
+          "  --scorer S              how one candidate is chosen (default none; scorers below)\n"
           "  --predictor FILE        the violation predictor (from 'bokbo train-predictor')\n"
           "  --reference P|none      policy whose action in the same state gives the per-group\n"
           "                          action error (default expert)\n"
@@ -77,13 +80,16 @@ static void usage(FILE* f) {
           "  --frames                PNG frames in a folder per episode instead of MP4\n"
           "  --gl osmesa|egl         rendering backend for videos and image policies (default osmesa)\n"
           "  --egl-device N          EGL device index on GPU nodes (default 0)\n"
-          "  --shard I/N             run only the I-th of N interleaved parts of the episodes\n"
+          "  --shard I/N             run only the I-th of N parts of the episodes, balanced\n"
+          "                          by expected cost, every episode in exactly one part\n"
           "                          (cluster array jobs; join the parts with 'bokbo merge')\n"
           "  --resume                continue a run directory, skipping recorded episodes\n"
           "  --force                 replace an existing run directory's records\n"
           "  --quiet                 no progress output\n"
           "\n"
-          "Exit status: 0 all episodes ran, 1 failure (e.g. disk full; records kept), 2 bad usage.\n");
+          "Exit status: 0 all episodes ran, 1 failure (e.g. disk full; records kept), 2 bad usage.\n"
+          "\nscorers:\n");
+  for (const bk_scorer_ops_t* s = bk_scorers; s->name; s++) fprintf(f, "  %-22s %s\n", s->name, s->help);
 }
 
 // an option value as an int in [lo, hi], or a usage error
@@ -187,7 +193,9 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
     case 'K': o->have_k = 1; return opt_int("k", 1, BK_MAX_K, &r->ep.k);
     case 'R':
       if ((int)(r->ep.scorer = bk_score_parse(optarg)) >= 0) return 0;
-      bk_cli_error("run", "unknown scorer '%s' (valid: none, confidence, disagreement, predictor, lookahead)", optarg);
+      char names[256];
+      bk_scorer_names(names, sizeof names);
+      bk_cli_error("run", "unknown scorer '%s' (valid: %s)", optarg, names);
       return -1;
     case 'D': o->predictor_path = optarg; return 0;
     case 'E':
@@ -229,13 +237,14 @@ static int sampling_options(run_opts_t* o) {
     bk_cli_error("run", "--sampling perturb with --k 1 keeps only the unperturbed chunk: use --k > 1 or :keep=0");
     return -1;
   }
-  if (r->ep.scorer == BK_SCORER_CONFIDENCE && !(r->policy->flags & BK_POLICY_DISTRIBUTION) &&
+  const bk_scorer_ops_t* sc = bk_scorer_get(r->ep.scorer);
+  if ((sc->needs & BK_SCORER_NEEDS_LOGPROB) && !(r->policy->flags & BK_POLICY_DISTRIBUTION) &&
       !r->policy->logprob) {
-    bk_cli_error("run", "--scorer confidence: policy '%s' gives no log-probabilities", r->policy->name);
+    bk_cli_error("run", "--scorer %s: policy '%s' gives no log-probabilities", sc->name, r->policy->name);
     return -1;
   }
-  if (r->ep.scorer == BK_SCORER_PREDICTOR && !o->predictor_path) {
-    bk_cli_error("run", "--scorer predictor needs --predictor FILE");
+  if ((sc->needs & BK_SCORER_NEEDS_MODEL) && !o->predictor_path) {
+    bk_cli_error("run", "--scorer %s needs --predictor FILE", sc->name);
     return -1;
   }
   if (o->predictor_path) {
@@ -422,24 +431,16 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   return j;
 }
 
-// --resume: the stored configuration must match on everything that shapes a record
+// --resume: the stored configuration must match on everything that shapes a record and
+// on the part of the run the directory holds (run/config's list)
 static int same_config(const cJSON* old, const cJSON* now, const char* path) {
-  const char* keys[] = {"suite", "policy", "policy_opts", "k", "chunk", "open_loop",
-                        "max_steps", "thresholds", "global_threshold", "sampling", "scorer",
-                        "predictor", "reference", "run_seed", "abstain", "force_trace",
-                        "shard", "nshard"};
-  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-    const cJSON* a = cJSON_GetObjectItem(old, keys[i]);
-    const cJSON* b = cJSON_GetObjectItem(now, keys[i]);
-    if (!a || !cJSON_Compare(a, b, 1)) {
-      char* want = a ? cJSON_PrintUnformatted(a) : NULL;
-      bk_cli_error("run", "%s: cannot resume: '%s' was %s, now differs", path, keys[i],
-                   want ? want : "missing");
-      free(want);
-      return 0;
-    }
-  }
-  return 1;
+  const char* key = bk_config_differs(old, now, BK_CONFIG_RECORD | BK_CONFIG_SHARDS | BK_CONFIG_PART);
+  if (!key) return 1;
+  const cJSON* a = cJSON_GetObjectItemCaseSensitive(old, key);
+  char* want = a ? cJSON_PrintUnformatted(a) : NULL;
+  bk_cli_error("run", "%s: cannot resume: '%s' was %s, now differs", path, key, want ? want : "missing");
+  free(want);
+  return 0;
 }
 
 // mkdir -p
@@ -489,6 +490,19 @@ static int prepare_dir(const run_opts_t* o, const cJSON* cfg) {
   return rc ? -1 : 0;
 }
 
+// the run directory, created and locked against a second writer until the run ends
+static int lock_dir(const run_opts_t* o, bk_lock_t** lock) {
+  char err[1400];
+  int holder;
+  if (make_dirs(o->out) != 0) {
+    bk_cli_error("run", "%s: cannot create the run directory: %s", o->out, strerror(errno));
+    return -1;
+  }
+  if (bk_lock_take(o->out, lock, &holder, err, sizeof err) == 0) return 0;
+  bk_cli_error("run", "%s", err);
+  return -1;
+}
+
 // --thresholds: load and check they are for this suite and cover the tasks
 static int load_thresholds(run_opts_t* o) {
   if (!o->thresholds_path) return 0;
@@ -518,8 +532,11 @@ int bk_cmd_run(int argc, char** argv) {
   int rc = parse(argc, argv, o);
   if (rc == 0) rc = load_thresholds(o);
   cJSON* cfg = rc == 0 ? config_json(o, argc, argv) : NULL;
+  bk_lock_t* lock = NULL;
+  if (rc == 0) rc = lock_dir(o, &lock);
   if (rc == 0) rc = prepare_dir(o, cfg);
   if (rc) {
+    bk_lock_release(lock);
     cJSON_Delete(cfg);
     free(o);
     return rc > 0 ? BK_EXIT_OK : BK_EXIT_USAGE;
@@ -536,7 +553,8 @@ int bk_cmd_run(int argc, char** argv) {
     fprintf(stderr, "bokbo run: %d episodes in %.1f s (%d skipped), success %d/%d, errors %d -> %s\n",
             ran, sum.seconds, sum.skipped, sum.success, ran, sum.errors, o->out);
   }
+  bk_lock_release(lock);
   cJSON_Delete(cfg);
   free(o);
-  return rc ? (rc == BK_ENOENT ? BK_EXIT_USAGE : BK_EXIT_FAIL) : BK_EXIT_OK;
+  return bk_cli_exit(rc);
 }

@@ -1,5 +1,6 @@
 /* bokbo thresholds: expert force thresholds per task and contact class */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -35,8 +36,8 @@ int bk_cmd_thresholds(int argc, char** argv) {
       case 'r': run = optarg; break;
       case 'o': out = optarg; break;
       case 'q': q = strtod(optarg, &end); if (*end || !(q > 0 && q <= 1)) goto bad; break;
-      case 'm': margin = strtod(optarg, &end); if (*end || !(margin > 0)) goto bad; break;
-      case 'f': floor = strtod(optarg, &end); if (*end || !(floor >= 0)) goto bad; break;
+      case 'm': margin = strtod(optarg, &end); if (*end || !(margin > 0) || !isfinite(margin)) goto bad; break;
+      case 'f': floor = strtod(optarg, &end); if (*end || !(floor >= 0) || !isfinite(floor)) goto bad; break;
       case 'h': usage(stdout); return BK_EXIT_OK;
       default: usage(stderr); return BK_EXIT_USAGE;
     }
@@ -47,13 +48,11 @@ int bk_cmd_thresholds(int argc, char** argv) {
   }
   bk_thr_t t;
   char err[1024];
-  if (bk_thr_from_run(run, q, margin, floor, &t, err, sizeof err)) {
+  int rc = bk_thr_from_run(run, q, margin, floor, &t, err, sizeof err);
+  if (!rc) rc = bk_thr_save(&t, out, err, sizeof err);
+  if (rc) {
     bk_cli_error("thresholds", "%s", err);
-    return BK_EXIT_USAGE;
-  }
-  if (bk_thr_save(&t, out, err, sizeof err)) {
-    bk_cli_error("thresholds", "%s", err);
-    return BK_EXIT_FAIL;
+    return bk_cli_exit(rc);
   }
   printf("%s: q=%.3g margin=%.3g floor=%.3g (newtons)\n task  robot_object  robot_fixture  object_object  steps\n",
          t.suite, q, margin, floor);
@@ -65,6 +64,6 @@ int bk_cmd_thresholds(int argc, char** argv) {
   return BK_EXIT_OK;
 
 bad:
-  bk_cli_error("thresholds", "bad value '%s' (--quantile in (0, 1], --margin > 0, --floor >= 0)", optarg);
+  bk_cli_error("thresholds", "bad value '%s' (--quantile in (0, 1], a finite --margin > 0, a finite --floor >= 0)", optarg);
   return BK_EXIT_USAGE;
 }

@@ -9,7 +9,9 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/rng.h"
-#include "run/jsonl.h"
+#include "core/json.h"
+#include "run/epkey.h"
+#include "run/record.h"
 #include "score/predictor.h"
 
 typedef struct {
@@ -19,6 +21,7 @@ typedef struct {
   double* feat;
   int *task, *label;
   cJSON* train_keys;           /* [[task, init, seed], ...] of the training episodes */
+  bk_epkey_set_t seen;         /* every episode read, to refuse duplicates */
   char suite[64];
   int unlabelled;
   const char* path;
@@ -65,37 +68,39 @@ static int push(train_t* t, const double* f, int task, int label) {
   return 0;
 }
 
-// one episode record: its decisions become examples if it is in the training part
-static int take(const cJSON* rec, int lineno, void* arg) {
+// one episode record (checked by the shared reader): its decisions become examples if it
+// is in the training part; a second copy of an episode or a second suite is refused
+static int take(const bk_record_t* rec, int lineno, void* arg) {
   train_t* t = arg;
-  int task = cJSON_GetObjectItem(rec, "task") ? cJSON_GetObjectItem(rec, "task")->valueint : -1;
-  int init = cJSON_GetObjectItem(rec, "init") ? cJSON_GetObjectItem(rec, "init")->valueint : -1;
-  int seed = cJSON_GetObjectItem(rec, "seed") ? cJSON_GetObjectItem(rec, "seed")->valueint : -1;
-  const cJSON* suite = cJSON_GetObjectItem(rec, "suite");
-  if (task < 0 || task >= BK_SUITE_NTASK || !cJSON_IsString(suite)) {
-    return bk_fail(t->err, sizeof t->err, BK_EPARSE, "%s:%d: not an episode record", t->path, lineno);
+  if (t->suite[0] && strcmp(t->suite, rec->suite)) {
+    return bk_fail(t->err, sizeof t->err, BK_EINVAL, "%s:%d: suite '%.64s' after '%s'", t->path,
+                   lineno, rec->suite, t->suite);
   }
-  snprintf(t->suite, sizeof t->suite, "%s", suite->valuestring);
-  if (!in_train(t, task, init, seed)) return 0;
-  int ids[3] = {task, init, seed};
+  snprintf(t->suite, sizeof t->suite, "%.63s", rec->suite);
+  bk_epkey_t key = bk_epkey_make(rec->suite, rec->policy, rec->sampling, rec->scorer, rec->k,
+                                 rec->chunk, rec->open_loop, rec->max_steps, rec->task,
+                                 rec->init, rec->seed, rec->value);
+  int first = 0, dup = bk_epkey_add(&t->seen, &key, 0, lineno, NULL, &first);
+  if (dup < 0) return bk_fail(t->err, sizeof t->err, BK_ENOMEM, "out of memory");
+  if (dup) {
+    return bk_fail(t->err, sizeof t->err, BK_EINVAL,
+                   "%s:%d: task %d init %d seed %d (value %.17g) again, first on line %d", t->path,
+                   lineno, rec->task, rec->init, rec->seed, rec->value, first);
+  }
+  if (!in_train(t, rec->task, rec->init, rec->seed)) return 0;
+  int ids[3] = {rec->task, rec->init, rec->seed};
   cJSON_AddItemToArray(t->train_keys, cJSON_CreateIntArray(ids, 3));
-  const cJSON* dec;
-  cJSON_ArrayForEach(dec, cJSON_GetObjectItem(rec, "decisions")) {
-    const cJSON* v = cJSON_GetObjectItem(cJSON_GetObjectItem(dec, "violation"), "expert");
-    const cJSON* fs = cJSON_GetObjectItem(dec, "features");
+  for (int j = 0; j < rec->ndecision; j++) {
+    const bk_decision_t* d = &rec->dec[j];
     double f[BK_NFEATURE];
-    if (!cJSON_IsBool(v)) {
+    if (d->viol_expert < 0) {
       t->unlabelled++;
       continue;
     }
-    if (cJSON_GetArraySize(fs) != BK_NFEATURE) {
-      return bk_fail(t->err, sizeof t->err, BK_EPARSE, "%s:%d: decision without features", t->path, lineno);
+    for (int i = 0; i < BK_NFEATURE; i++) f[i] = isnan(d->feat[i]) ? 0.0 : d->feat[i];
+    if (push(t, f, rec->task, d->viol_expert)) {
+      return bk_fail(t->err, sizeof t->err, BK_ENOMEM, "out of memory");
     }
-    for (int i = 0; i < BK_NFEATURE; i++) {
-      const cJSON* x = cJSON_GetArrayItem(fs, i);
-      f[i] = cJSON_IsNumber(x) ? x->valuedouble : 0.0;
-    }
-    if (push(t, f, task, cJSON_IsTrue(v))) return BK_ENOMEM;
   }
   return 0;
 }
@@ -139,12 +144,12 @@ static int save(const train_t* t, const bk_predictor_t* p, const char* run, cons
   cJSON_AddNumberToObject(j, "split_seed", (double)t->split_seed);
   cJSON_AddItemReferenceToObject(j, "train_episodes", t->train_keys);
   char* text = cJSON_Print(j);
-  int rc = text ? bk_write_atomic(out, text, err, sizeof err) : BK_ENOMEM;
+  int rc = text ? bk_write_atomic(out, text, err, sizeof err)
+                : bk_fail(err, sizeof err, BK_ENOMEM, "out of memory");
   free(text);
   cJSON_Delete(j);
-  if (!rc) return 0;
-  bk_cli_error("train-predictor", "%s", err);
-  return -1;
+  if (rc) bk_cli_error("train-predictor", "%s", err);
+  return rc;
 }
 
 int bk_cmd_train(int argc, char** argv) {
@@ -160,22 +165,23 @@ int bk_cmd_train(int argc, char** argv) {
   t.path = path;
   t.train_keys = cJSON_CreateArray();
   bk_predictor_t p;
-  rc = bk_jsonl_each(path, take, &t, NULL, t.err, sizeof t.err);
+  rc = bk_record_each(path, NULL, take, &t, NULL, t.err, sizeof t.err);
   if (!rc && t.n == 0 && t.unlabelled) {
     rc = bk_fail(t.err, sizeof t.err, BK_EINVAL, "%s: no labelled decisions (run with --thresholds)", path);
   }
   if (!rc) rc = bk_vp_train(t.feat, t.task, t.label, t.n, C, &p, t.err, sizeof t.err);
   if (!rc) {
     snprintf(p.suite, sizeof p.suite, "%s", t.suite);
-    rc = save(&t, &p, run, out) ? BK_EIO : 0;
+    rc = save(&t, &p, run, out);
     if (!rc) printf("trained on %d decisions (%d violating) of %d episodes -> %s\n", p.ntrain,
                     p.npos, cJSON_GetArraySize(t.train_keys), out);
   } else {
     bk_cli_error("train-predictor", "%s", t.err);
   }
   cJSON_Delete(t.train_keys);
+  bk_epkey_free(&t.seen);
   free(t.feat);
   free(t.task);
   free(t.label);
-  return rc == BK_EIO ? BK_EXIT_FAIL : (rc ? BK_EXIT_USAGE : BK_EXIT_OK);
+  return bk_cli_exit(rc);
 }

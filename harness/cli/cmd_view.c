@@ -167,5 +167,5 @@ int bk_cmd_view(int argc, char** argv) {
   char err[1024];
   rc = bk_viewer_run(&c, err, sizeof err);
   if (rc) bk_cli_error("view", "%s", err);
-  return rc == 0 ? BK_EXIT_OK : (rc == BK_ENOENT ? BK_EXIT_USAGE : BK_EXIT_FAIL);
+  return bk_cli_exit(rc);
 }

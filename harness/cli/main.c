@@ -9,6 +9,7 @@
 #include <mujoco/mujoco.h>
 
 #include "cli/cli.h"
+#include "core/err.h"
 
 typedef struct {
   const char* name;
@@ -30,6 +31,17 @@ static const command_t kCommands[] = {
   {"task", bk_cmd_task, "check task files (form and meaning) and summarise each"},
   {NULL, NULL, NULL},
 };
+
+int bk_cli_exit(int rc) {
+  switch (rc) {
+    case 0: return BK_EXIT_OK;
+    case BK_EINVAL:
+    case BK_EPARSE:
+    case BK_ENOENT:
+    case BK_ERANGE: return BK_EXIT_USAGE;
+    default: return BK_EXIT_FAIL;
+  }
+}
 
 void bk_cli_error(const char* what, const char* fmt, ...) {
   va_list ap;
@@ -63,7 +75,7 @@ static void usage(FILE* f) {
   fprintf(f,
           "\n"
           "Run 'bokbo <command> --help' for the options of a command.\n"
-          "Exit status: 0 success, 1 failure, 2 bad usage.\n");
+          "Exit status: 0 success, 1 failure (I/O, engine), 2 bad usage or bad input.\n");
 }
 
 int main(int argc, char** argv) {

@@ -15,7 +15,8 @@
   XX(EMUJOCO,  -6, "MuJoCo error")                              \
   XX(ERANGE,   -7, "value out of range")                        \
   XX(EGL,      -8, "rendering backend unavailable")             \
-  XX(EPLACE,   -9, "could not place objects without collision")
+  XX(EPLACE,   -9, "could not place objects without collision") \
+  XX(EINTR,   -10, "interrupted")
 
 typedef enum {
 #define XX(name, code, msg) BK_##name = code,
@@ -31,14 +32,8 @@ const char* bk_strerror(int code);
 int bk_fail(char* err, int err_sz, int code, const char* fmt, ...)
   __attribute__((format(printf, 4, 5)));
 
-/* Atomic replacement of a file (Redis's rdbSave habit): bk_atomic_open creates a
- * temporary file beside `path` (its name goes into tmp), bk_atomic_commit flushes,
- * fsyncs, closes and renames it over `path`, or removes it when `bad` is set or any step
- * fails. Readers see the old file or the whole new one, never a part. */
-FILE* bk_atomic_open(const char* path, char* tmp, int tmp_sz, char* err, int err_sz);
-int bk_atomic_commit(FILE* f, const char* tmp, const char* path, int bad, char* err, int err_sz);
-
-/* Reads a whole file into a NUL-terminated heap buffer; NULL on error (err filled). */
-char* bk_read_file(const char* path, long* len, char* err, int err_sz);
+/* file helpers (bk_read_file, bk_atomic_*) moved to core/file.h; included here for the
+ * modules that took them from this header */
+#include "core/file.h"
 
 #endif

@@ -10,7 +10,10 @@
 
 #include "core/err.h"
 #include "report/scan.h"
-#include "run/jsonl.h"
+#include "run/epkey.h"
+#include "run/record.h"
+#include "sample/sample.h"
+#include "core/json.h"
 
 /* state of one episodes.jsonl pass */
 typedef struct {
@@ -21,6 +24,7 @@ typedef struct {
   char* err;
   int err_sz;
   bk_scan_rec_t rec;      /* scratch of the fast reader */
+  bk_record_t full;       /* scratch of the validating reader */
 } pass_t;
 
 // grows *p (elements of size sz) to hold at least need elements
@@ -76,59 +80,6 @@ static int reserve(bk_load_t* L, int nd) {
   return 0;
 }
 
-// a required member of the given JSON type
-static const cJSON* need(const pass_t* p, int line, const cJSON* obj, const char* key,
-                         int (*is)(const cJSON* const), const char* what) {
-  const cJSON* it = cJSON_GetObjectItemCaseSensitive(obj, key);
-  if (!it || !is(it)) {
-    bk_fail(p->err, p->err_sz, BK_EPARSE, "%s:%d: \"%s\" missing or not %s", p->path, line,
-            key, what);
-    return NULL;
-  }
-  return it;
-}
-
-// a number or null (NaN)
-static double num_or_nan(const cJSON* it) {
-  return cJSON_IsNumber(it) ? it->valuedouble : NAN;
-}
-
-// mean of the finite numbers of an array, NaN without any
-static double finite_mean(const cJSON* arr) {
-  double sum = 0;
-  int n = 0;
-  const cJSON* it;
-  cJSON_ArrayForEach(it, arr) {
-    if (cJSON_IsNumber(it) && isfinite(it->valuedouble)) {
-      sum += it->valuedouble;
-      n++;
-    }
-  }
-  return n ? sum / n : NAN;
-}
-
-// true -> 1, false -> 0, null -> -1; -2 for anything else
-static int verdict(const cJSON* it) {
-  if (cJSON_IsTrue(it)) return 1;
-  if (cJSON_IsFalse(it)) return 0;
-  if (!it || cJSON_IsNull(it)) return -1;
-  return -2;
-}
-
-// index of the (suite, sampling, value) group, added when new; -1 out of memory
-static int group_of(bk_load_t* L, const char* suite, const char* sampling, double value) {
-  for (int g = 0; g < L->n_groups; g++) {
-    const bk_load_group_t* G = &L->groups[g];
-    if (!strcmp(G->suite, suite) && !strcmp(G->sampling, sampling) && G->value == value) return g;
-  }
-  if (grow((void**)&L->groups, &L->cap_groups, L->n_groups + 1, sizeof(*L->groups))) return -1;
-  bk_load_group_t* G = &L->groups[L->n_groups];
-  snprintf(G->suite, sizeof G->suite, "%s", suite);
-  snprintf(G->sampling, sizeof G->sampling, "%s", sampling);
-  G->value = value;
-  return L->n_groups++;
-}
-
 static int excluded(const bk_load_exclude_t* ex, int task, int init, int seed) {
   if (!ex) return 0;
   for (int i = 0; i < ex->n; i++) {
@@ -138,84 +89,11 @@ static int excluded(const bk_load_exclude_t* ex, int task, int init, int seed) {
   return 0;
 }
 
-// one decision's fields into slot j
-static int take_decision(pass_t* p, int line, int idx, const cJSON* d, int j) {
-  bk_load_t* L = p->L;
-  const cJSON* peak = cJSON_GetObjectItemCaseSensitive(d, "peak_force");
-  const cJSON* viol = cJSON_GetObjectItemCaseSensitive(d, "violation");
-  const cJSON* cand = cJSON_GetObjectItemCaseSensitive(d, "cand");
-  const cJSON* s = cJSON_GetObjectItemCaseSensitive(d, "s");
-  if (!cJSON_IsObject(peak) || !cJSON_IsObject(viol) || !cJSON_IsObject(cand) || !s ||
-      !(cJSON_IsNumber(s) || cJSON_IsNull(s))) {
-    return bk_fail(p->err, p->err_sz, BK_EPARSE,
-                   "%s:%d: decision %d lacks peak_force, violation, cand or s", p->path, line, idx);
-  }
-  int ve = verdict(cJSON_GetObjectItemCaseSensitive(viol, "expert"));
-  int vg = verdict(cJSON_GetObjectItemCaseSensitive(viol, "global"));
-  if (ve < -1 || vg < -1) {
-    return bk_fail(p->err, p->err_sz, BK_EPARSE,
-                   "%s:%d: decision %d: violation flags must be true, false or null", p->path,
-                   line, idx);
-  }
-  L->s[j] = cJSON_IsNumber(s) ? s->valuedouble : INFINITY;
-  if (isnan(L->s[j])) L->s[j] = INFINITY;
-  L->v_expert[j] = (signed char)ve;
-  L->v_global[j] = (signed char)vg;
-  for (int c = 0; c < BK_NFORCE; c++) {
-    const cJSON* f = cJSON_GetObjectItemCaseSensitive(peak, bk_force_names[c]);
-    if (!cJSON_IsNumber(f)) {
-      return bk_fail(p->err, p->err_sz, BK_EPARSE, "%s:%d: decision %d: peak_force.%s missing",
-                     p->path, line, idx, bk_force_names[c]);
-    }
-    L->peak[3 * j + c] = f->valuedouble;
-  }
-  L->conf_mean[j] = finite_mean(cJSON_GetObjectItemCaseSensitive(cand, "confidence"));
-  L->dis_mean[j] = finite_mean(cJSON_GetObjectItemCaseSensitive(cand, "disagreement"));
-  const cJSON* e = cJSON_GetObjectItemCaseSensitive(d, "err");
-  static const char* const kGroup[3] = {"trans", "rot", "grip"};
-  for (int g = 0; g < 3; g++) {
-    L->err[3 * j + g] = cJSON_IsObject(e) ? num_or_nan(cJSON_GetObjectItemCaseSensitive(e, kGroup[g])) : NAN;
-  }
-  return 0;
-}
-
-// the episode-level keys: group, identity, outcome
-static int take_header(pass_t* p, const cJSON* obj, int line, int* g, int id[3], int* success) {
-  const cJSON *suite, *sampling, *value, *task, *init, *seed, *succ;
-  if (!(suite = need(p, line, obj, "suite", cJSON_IsString, "a string")) ||
-      !(sampling = need(p, line, obj, "sampling", cJSON_IsString, "a string")) ||
-      !(task = need(p, line, obj, "task", cJSON_IsNumber, "a number")) ||
-      !(init = need(p, line, obj, "init", cJSON_IsNumber, "a number")) ||
-      !(seed = need(p, line, obj, "seed", cJSON_IsNumber, "a number")) ||
-      !(succ = need(p, line, obj, "success", cJSON_IsBool, "a boolean"))) {
-    return BK_EPARSE;
-  }
-  value = cJSON_GetObjectItemCaseSensitive(obj, "value");
-  if (task->valueint < 0 || task->valueint > 9999) {
-    return bk_fail(p->err, p->err_sz, BK_EPARSE, "%s:%d: task %d out of range", p->path, line,
-                   task->valueint);
-  }
-  *g = group_of(p->L, suite->valuestring, sampling->valuestring,
-                cJSON_IsNumber(value) ? value->valuedouble : 0.0);
-  if (*g < 0) return bk_fail(p->err, p->err_sz, BK_ENOMEM, "out of memory");
-  id[0] = task->valueint;
-  id[1] = init->valueint;
-  id[2] = seed->valueint;
-  *success = cJSON_IsTrue(succ);
-  return 0;
-}
-
 // first record of a run: its id and policy (NULL when absent or not a string)
 static void take_run_id(pass_t* p, const char* run, const char* policy) {
   bk_load_run_t* R = &p->L->runs[p->run];
   if (run && run[0]) snprintf(R->id, sizeof R->id, "%s", run);
   if (policy && !R->policy[0]) snprintf(R->policy, sizeof R->policy, "%s", policy);
-}
-
-// a string member, or NULL
-static const char* string_of(const cJSON* obj, const char* key) {
-  const cJSON* it = cJSON_GetObjectItemCaseSensitive(obj, key);
-  return cJSON_IsString(it) ? it->valuestring : NULL;
 }
 
 // the episode's own fields, once its nd decisions are in place from slot j
@@ -235,35 +113,75 @@ static void put_episode(pass_t* p, int g, const int id[3], int success, const ch
   L->n_decisions += nd;
 }
 
-// one record read by cJSON
-static int take(const cJSON* obj, int line, void* arg) {
-  pass_t* p = arg;
+// index of the (suite, sampling, value) group, added when new; -1 out of memory
+static int group_of(bk_load_t* L, const char* suite, const char* sampling, double value) {
+  for (int g = 0; g < L->n_groups; g++) {
+    const bk_load_group_t* G = &L->groups[g];
+    if (!strcmp(G->suite, suite) && !strcmp(G->sampling, sampling) &&
+        bk_sample_same_value(G->value, value)) {
+      return g;
+    }
+  }
+  if (grow((void**)&L->groups, &L->cap_groups, L->n_groups + 1, sizeof(*L->groups))) return -1;
+  bk_load_group_t* G = &L->groups[L->n_groups];
+  snprintf(G->suite, sizeof G->suite, "%s", suite);
+  snprintf(G->sampling, sizeof G->sampling, "%s", sampling);
+  G->value = value;
+  return L->n_groups++;
+}
+
+// mean of the finite numbers of v[0 .. n-1], NaN without any
+static double finite_mean(const double* v, int n) {
+  double sum = 0;
+  int m = 0;
+  for (int i = 0; i < n; i++) {
+    if (isfinite(v[i])) sum += v[i], m++;
+  }
+  return m ? sum / m : NAN;
+}
+
+// a second copy of an episode (in this run or an earlier one) is refused, naming both
+static int check_new(pass_t* p, int line, const char* suite, const char* policy,
+                     const char* sampling, const char* scorer, const int cfg[4], int task,
+                     int init, int seed, double value) {
+  bk_epkey_t key = bk_epkey_make(suite, policy, sampling, scorer, cfg[0], cfg[1], cfg[2], cfg[3],
+                                 task, init, seed, value);
+  int src = 0, where = 0, dup = bk_epkey_add(&p->L->seen, &key, p->run, line, &src, &where);
+  if (dup < 0) return bk_fail(p->err, p->err_sz, BK_ENOMEM, "out of memory");
+  if (!dup) return 0;
+  return bk_fail(p->err, p->err_sz, BK_EINVAL,
+                 "%s:%d: task %d init %d seed %d (%s %.17g) again: first in %s/episodes.jsonl:%d "
+                 "(the same episode twice would inflate n)", p->path, line, task, init, seed,
+                 sampling, value, p->L->runs[src].dir, where);
+}
+
+// one record read by the validating reader (a line the fast reader declined)
+static int take(pass_t* p, int line, const bk_record_t* r) {
   bk_load_t* L = p->L;
-  int g = 0, id[3] = {0, 0, 0}, success = 0;
-  int rc = take_header(p, obj, line, &g, id, &success);
+  int cfg[4] = {r->k, r->chunk, r->open_loop, r->max_steps};
+  int rc = check_new(p, line, r->suite, r->policy, r->sampling, r->scorer, cfg, r->task, r->init,
+                     r->seed, r->value);
   if (rc) return rc;
-  const cJSON* decs = need(p, line, obj, "decisions", cJSON_IsArray, "an array");
-  if (!decs) return BK_EPARSE;
-  if (excluded(p->ex, id[0], id[1], id[2])) {
+  int g = group_of(L, r->suite, r->sampling, r->value);
+  if (g < 0) return bk_fail(p->err, p->err_sz, BK_ENOMEM, "out of memory");
+  if (excluded(p->ex, r->task, r->init, r->seed)) {
     L->n_excluded++;
     return 0;
   }
-  if (L->n_episodes == 0 || L->ep_run[L->n_episodes - 1] != p->run) {
-    take_run_id(p, string_of(obj, "run"), string_of(obj, "policy"));
+  if (L->n_episodes == 0 || L->ep_run[L->n_episodes - 1] != p->run) take_run_id(p, r->run, r->policy);
+  if (reserve(L, r->ndecision)) return bk_fail(p->err, p->err_sz, BK_ENOMEM, "out of memory");
+  for (int k = 0, j = L->n_decisions; k < r->ndecision; k++, j++) {
+    const bk_decision_t* d = &r->dec[k];
+    L->s[j] = isnan(d->s) ? INFINITY : d->s;
+    L->v_expert[j] = (signed char)d->viol_expert;
+    L->v_global[j] = (signed char)d->viol_global;
+    memcpy(L->peak + 3 * j, d->peak, sizeof d->peak);
+    L->conf_mean[j] = finite_mean(d->conf, d->k);
+    L->dis_mean[j] = finite_mean(d->dis, d->k);
+    for (int e = 0; e < 3; e++) L->err[3 * j + e] = d->has_err ? d->err[e] : NAN;
   }
-  int nd = cJSON_GetArraySize(decs);
-  if (reserve(L, nd)) return bk_fail(p->err, p->err_sz, BK_ENOMEM, "out of memory");
-  int j = L->n_decisions, k = 0;
-  const cJSON* d;
-  cJSON_ArrayForEach(d, decs) {
-    if (!cJSON_IsObject(d)) {
-      return bk_fail(p->err, p->err_sz, BK_EPARSE, "%s:%d: decision %d is not an object",
-                     p->path, line, k);
-    }
-    if ((rc = take_decision(p, line, k, d, j + k))) return rc;
-    k++;
-  }
-  put_episode(p, g, id, success, string_of(obj, "scorer"), nd);
+  int id[3] = {r->task, r->init, r->seed};
+  put_episode(p, g, id, r->success, r->scorer, r->ndecision);
   return 0;
 }
 
@@ -275,11 +193,18 @@ static const char* scanned_string(char* line, bk_scan_str_t s) {
 }
 
 // one record read by bk_scan (already checked): the same steps as take
-static int take_scanned(pass_t* p, char* line) {
+static int take_scanned(pass_t* p, char* line, int lineno) {
   bk_load_t* L = p->L;
   const bk_scan_rec_t* r = &p->rec;
   const char* suite = scanned_string(line, r->suite);
   const char* sampling = scanned_string(line, r->sampling);
+  const char* run = scanned_string(line, r->run);
+  const char* policy = scanned_string(line, r->policy);
+  const char* scorer = scanned_string(line, r->scorer);
+  int cfg[4] = {r->k, r->chunk, r->open_loop, r->max_steps};
+  int rc = check_new(p, lineno, suite, policy, sampling, scorer, cfg, r->task, r->init, r->seed,
+                     r->value);
+  if (rc) return rc;
   int g = group_of(L, suite, sampling, r->value);
   if (g < 0) return bk_fail(p->err, p->err_sz, BK_ENOMEM, "out of memory");
   if (excluded(p->ex, r->task, r->init, r->seed)) {
@@ -287,7 +212,7 @@ static int take_scanned(pass_t* p, char* line) {
     return 0;
   }
   if (L->n_episodes == 0 || L->ep_run[L->n_episodes - 1] != p->run) {
-    take_run_id(p, scanned_string(line, r->run), scanned_string(line, r->policy));
+    take_run_id(p, run, policy);
   }
   if (reserve(L, r->n_dec)) return bk_fail(p->err, p->err_sz, BK_ENOMEM, "out of memory");
   // the decisions, as take_decision stores them
@@ -302,41 +227,18 @@ static int take_scanned(pass_t* p, char* line) {
     memcpy(L->err + 3 * j, d->err, sizeof d->err);
   }
   int id[3] = {r->task, r->init, r->seed};
-  put_episode(p, g, id, r->success, scanned_string(line, r->scorer), r->n_dec);
+  put_episode(p, g, id, r->success, scorer, r->n_dec);
   return 0;
 }
 
-// one non-empty line: the fast reader, else cJSON (which words any error)
-static int take_line(pass_t* p, char* line, size_t n, int lineno) {
-  if (bk_scan_record(line, n, &p->rec) == 0) return take_scanned(p, line);
-  cJSON* obj = cJSON_ParseWithLength(line, n);
-  if (!obj || !cJSON_IsObject(obj)) {
-    cJSON_Delete(obj);
-    return bk_fail(p->err, p->err_sz, BK_EPARSE, "%s:%d: not a JSON object", p->path, lineno);
-  }
-  int rc = take(obj, lineno, p);
-  cJSON_Delete(obj);
-  return rc;
-}
-
-// every line of episodes.jsonl, as bk_jsonl_each reads them: an unterminated last line
-// (a run cut off while writing) is skipped, empty lines too
-static int take_lines(pass_t* p) {
-  FILE* f = fopen(p->path, "r");
-  if (!f) return bk_fail(p->err, p->err_sz, BK_EIO, "%s: %s", p->path, strerror(errno));
-  setvbuf(f, NULL, _IOFBF, 1 << 20);
-  char* line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  int lineno = 0, rc = 0;
-  while (!rc && (n = getline(&line, &cap, f)) > 0) {
-    lineno++;
-    if (line[n - 1] != '\n') break;
-    if (n > 1) rc = take_line(p, line, (size_t)n, lineno);
-  }
-  free(line);
-  fclose(f);
-  return rc;
+// one non-empty line: the fast reader, else the validating reader (which words any error)
+static int take_line(char* line, size_t n, int lineno, void* arg) {
+  pass_t* p = arg;
+  if (bk_scan_record(line, n, &p->rec) == 0) return take_scanned(p, line, lineno);
+  char why[300];
+  int rc = bk_record_read(line, n, NULL, &p->full, why, sizeof why);
+  if (rc) return bk_fail(p->err, p->err_sz, rc, "%s:%d: %s", p->path, lineno, why);
+  return take(p, lineno, &p->full);
 }
 
 // run.json: the thresholds used, the policy; a missing file is an error
@@ -379,8 +281,9 @@ static int load_dir(bk_load_t* L, const char* dir, const bk_load_exclude_t* ex, 
   if (rc) return rc;
   L->n_runs++;
   int before = L->n_episodes + L->n_excluded;
-  rc = take_lines(&p);
+  rc = bk_file_lines(path, take_line, &p, NULL, err, err_sz);
   bk_scan_rec_free(&p.rec);
+  bk_record_free(&p.full);
   if (!rc && L->n_episodes + L->n_excluded == before) {
     rc = bk_fail(err, err_sz, BK_EPARSE, "%s: no episode records", path);
   }
@@ -415,6 +318,7 @@ void bk_load_free(bk_load_t* L) {
   free(L->ep_success); free(L->ep_predictor); free(L->ep_offset);
   free(L->s); free(L->v_expert); free(L->v_global); free(L->peak);
   free(L->conf_mean); free(L->dis_mean); free(L->err);
+  bk_epkey_free(&L->seen);
   free(L);
 }
 

@@ -11,6 +11,7 @@
 #ifndef BK_REPORT_LOAD_H
 #define BK_REPORT_LOAD_H
 
+#include "run/epkey.h"
 #include "sim/forces.h"
 
 /* a (suite, sampling, value) group */
@@ -49,6 +50,7 @@ typedef struct {
   double* conf_mean;            /* mean of cand.confidence over finite entries, NaN if none */
   double* dis_mean;             /* mean of cand.disagreement over finite entries */
   double* err;                  /* [3 n_decisions] trans, rot, grip MSE; NaN when null */
+  bk_epkey_set_t seen;          /* (internal) every episode read, to refuse duplicates */
   /* capacities (internal) */
   int cap_runs, cap_groups, cap_episodes, cap_decisions;
 } bk_load_t;

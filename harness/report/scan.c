@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run/record.h"
 #include "sim/forces.h"
+#include "task/catalog.h"
 
 /* the cursor of one line; the line ends with '\0', which stops every loop below */
 typedef struct {
@@ -168,124 +170,212 @@ static int scan_skip(cur_t* c, int depth) {
 
 /* ---------------------------------------------------------------- typed values */
 
-// a number, or NaN for any other value (passed over)
-static int scan_num_or_nan(cur_t* c, double* out) {
-  if (*c->p == '-' || scan_is_digit(*c->p)) return scan_number(c, out);
-  *out = NAN;
-  return scan_skip(c, 1);
+// a finite number (the reader refuses 1e999 and friends)
+static int scan_finite(cur_t* c, double* out) {
+  double v;
+  if (scan_number(c, &v) || !isfinite(v)) return -1;
+  if (out) *out = v;
+  return 0;
 }
 
-// true 1, false 0, null -1; anything else declines
-static int scan_verdict(cur_t* c, signed char* out) {
+// a finite number, or null as NaN
+static int scan_num_or_null(cur_t* c, double* out) {
+  if (*c->p == 'n') return *out = NAN, scan_word(c, "null");
+  return scan_finite(c, out);
+}
+
+// an integer in int's range
+static int scan_int(cur_t* c, int* out) {
+  double v;
+  if (scan_finite(c, &v) || v != floor(v) || fabs(v) > 2147483647.0) return -1;
+  *out = (int)v;
+  return 0;
+}
+
+static int scan_bool(cur_t* c, int* out) {
   if (*c->p == 't') return *out = 1, scan_word(c, "true");
-  if (*c->p == 'f') return *out = 0, scan_word(c, "false");
+  return *out = 0, scan_word(c, "false");
+}
+
+// true 1, false 0, null -1
+static int scan_verdict(cur_t* c, signed char* out) {
   if (*c->p == 'n') return *out = -1, scan_word(c, "null");
+  int v;
+  if (scan_bool(c, &v)) return -1;
+  *out = (signed char)v;
+  return 0;
+}
+
+// the index of key in names[0 .. n-1], or -1
+static int scan_index(const char* key, int klen, const char* const* names, int n) {
+  for (int i = 0; i < n; i++) {
+    if (scan_key_is(key, klen, names[i])) return i;
+  }
   return -1;
 }
 
-/* running mean of the finite numbers of an array */
+/* an array of numbers (null allowed as NaN): their count and the mean of the finite ones */
 typedef struct {
   double sum;
-  int n;
-} mean_t;
+  int n, count, nullable;
+  double* out;             /* the values, when wanted (room for `cap`) */
+  int cap;
+} list_t;
 
-static int scan_mean_item(cur_t* c, const char* key, int klen, void* arg) {
+static int scan_list_item(cur_t* c, const char* key, int klen, void* arg) {
   (void)key, (void)klen;
-  mean_t* m = arg;
-  if (*c->p != '-' && !scan_is_digit(*c->p)) return scan_skip(c, 2);
+  list_t* m = arg;
   double v;
-  if (scan_number(c, &v)) return -1;
+  if (m->nullable ? scan_num_or_null(c, &v) : scan_finite(c, &v)) return -1;
+  if (m->out && m->count < m->cap) m->out[m->count] = v;
+  m->count++;
   if (isfinite(v)) m->sum += v, m->n++;
   return 0;
 }
 
-// mean of an array's finite numbers, NaN without any
-static int scan_mean(cur_t* c, double* out) {
-  mean_t m = {0, 0};
-  if (scan_array(c, 2, scan_mean_item, &m)) return -1;
-  *out = m.n ? m.sum / m.n : NAN;
+// a list of exactly n numbers; *mean (may be NULL) gets the mean of the finite ones
+static int scan_list(cur_t* c, int n, int nullable, double* mean, double* out) {
+  list_t m = {0, 0, 0, nullable, out, n};
+  if (scan_array(c, 3, scan_list_item, &m) || m.count != n) return -1;
+  if (mean) *mean = m.n ? m.sum / m.n : NAN;
   return 0;
 }
 
 /* ---------------------------------------------------------------- decisions */
 
-/* one decision being read: which keys were seen (the first of duplicates wins) */
+#define KEY_NAME(key, kind, expr) #key,
+#define KEY_INDEX(key, kind, expr) D_##key,
+static const char* const kDecKeys[] = {BK_DECISION_FIELDS(KEY_NAME)};
+enum { BK_DECISION_FIELDS(KEY_INDEX) NDEC };
+static const char* const kCandKeys[3] = {"risk", "confidence", "disagreement"};
+static const char* const kViolKeys[2] = {"expert", "global"};
+static const char* const kErrKeys[4] = {"trans", "rot", "grip", "total"};
+
+/* one decision being read: which keys were seen, the counts checked at its end */
 typedef struct {
   bk_scan_dec_t* d;
-  unsigned seen;
+  unsigned seen, sub;      /* keys of the decision; keys of its nested objects */
+  int t, chunk, k, chosen, abstain, ncand[3], rows;
 } dec_t;
 
-enum { SEEN_S = 1, SEEN_VIOL = 2, SEEN_PEAK = 4, SEEN_CAND = 8, SEEN_ERR = 16,
-       SEEN_EXPERT = 32, SEEN_GLOBAL = 64, SEEN_CONF = 128, SEEN_DIS = 256,
-       SEEN_F0 = 512, SEEN_ERR0 = 4096 };
-
-// once per key: returns 1 the first time the bit is seen
-static int scan_first(unsigned* seen, unsigned bit) {
-  if (*seen & bit) return 0;
+// once per key: 0 the first time the bit is seen, -1 (decline) after
+static int scan_once(unsigned* seen, unsigned bit) {
+  if (*seen & bit) return -1;
   *seen |= bit;
-  return 1;
+  return 0;
 }
 
 static int scan_viol_member(cur_t* c, const char* key, int klen, void* arg) {
   dec_t* x = arg;
-  if (scan_key_is(key, klen, "expert") && scan_first(&x->seen, SEEN_EXPERT)) return scan_verdict(c, &x->d->ve);
-  if (scan_key_is(key, klen, "global") && scan_first(&x->seen, SEEN_GLOBAL)) return scan_verdict(c, &x->d->vg);
-  return scan_skip(c, 3);
+  int i = scan_index(key, klen, kViolKeys, 2);
+  if (i < 0 || scan_once(&x->sub, 1u << i)) return -1;
+  return scan_verdict(c, i ? &x->d->vg : &x->d->ve);
 }
 
 static int scan_peak_member(cur_t* c, const char* key, int klen, void* arg) {
   dec_t* x = arg;
-  for (int f = 0; f < BK_NFORCE; f++) {
-    if (scan_key_is(key, klen, bk_force_names[f]) && scan_first(&x->seen, SEEN_F0 << f)) {
-      return scan_number(c, &x->d->peak[f]);  // not a number: declined
-    }
-  }
-  return scan_skip(c, 3);
+  int f = scan_index(key, klen, bk_force_names, BK_NFORCE);
+  if (f < 0 || scan_once(&x->sub, 4u << f)) return -1;
+  return scan_finite(c, &x->d->peak[f]);
+}
+
+// counting list items of a candidate list: k is checked when the decision ends
+static int scan_count(cur_t* c, int* count, double* mean) {
+  list_t m = {0, 0, 0, 1, NULL, 0};
+  if (scan_array(c, 3, scan_list_item, &m)) return -1;
+  *count = m.count;
+  if (mean) *mean = m.n ? m.sum / m.n : NAN;
+  return 0;
 }
 
 static int scan_cand_member(cur_t* c, const char* key, int klen, void* arg) {
   dec_t* x = arg;
-  if (scan_key_is(key, klen, "confidence") && scan_first(&x->seen, SEEN_CONF)) return scan_mean(c, &x->d->conf);
-  if (scan_key_is(key, klen, "disagreement") && scan_first(&x->seen, SEEN_DIS)) return scan_mean(c, &x->d->dis);
-  return scan_skip(c, 3);
+  int i = scan_index(key, klen, kCandKeys, 3);
+  if (i < 0 || scan_once(&x->sub, 32u << i)) return -1;
+  return scan_count(c, &x->ncand[i], i == 1 ? &x->d->conf : (i == 2 ? &x->d->dis : NULL));
 }
 
 static int scan_err_member(cur_t* c, const char* key, int klen, void* arg) {
-  static const char* const kGroup[3] = {"trans", "rot", "grip"};
   dec_t* x = arg;
-  for (int g = 0; g < 3; g++) {
-    if (scan_key_is(key, klen, kGroup[g]) && scan_first(&x->seen, SEEN_ERR0 << g)) {
-      return scan_num_or_nan(c, &x->d->err[g]);
-    }
-  }
-  return scan_skip(c, 3);
+  int g = scan_index(key, klen, kErrKeys, 4);
+  if (g < 0 || scan_once(&x->sub, 256u << g)) return -1;
+  double v;
+  if (scan_finite(c, &v)) return -1;
+  if (g < 3) x->d->err[g] = v;
+  return 0;
 }
 
-// "s": a number or null (+inf)
+// "err": null, or all four groups
+static int scan_err(cur_t* c, dec_t* x) {
+  if (*c->p == 'n') return scan_word(c, "null");
+  if (scan_object(c, 2, scan_err_member, x)) return -1;
+  return (x->sub & (15u << 8)) == (15u << 8) ? 0 : -1;
+}
+
+// "s": a finite number, or null (+inf)
 static int scan_score(cur_t* c, double* s) {
-  if (*c->p == 'n') return *s = INFINITY, scan_word(c, "null");
-  if (scan_number(c, s)) return -1;
+  if (scan_num_or_null(c, s)) return -1;
   if (isnan(*s)) *s = INFINITY;
   return 0;
 }
 
-static int scan_dec_member(cur_t* c, const char* key, int klen, void* arg) {
-  dec_t* x = arg;
-  if (scan_key_is(key, klen, "s") && scan_first(&x->seen, SEEN_S)) return scan_score(c, &x->d->s);
-  if (scan_key_is(key, klen, "violation") && scan_first(&x->seen, SEEN_VIOL)) return scan_object(c, 2, scan_viol_member, x);
-  if (scan_key_is(key, klen, "peak_force") && scan_first(&x->seen, SEEN_PEAK)) return scan_object(c, 2, scan_peak_member, x);
-  if (scan_key_is(key, klen, "cand") && scan_first(&x->seen, SEEN_CAND)) return scan_object(c, 2, scan_cand_member, x);
-  if (scan_key_is(key, klen, "err") && scan_first(&x->seen, SEEN_ERR)) {
-    if (*c->p == '{') return scan_object(c, 2, scan_err_member, x);
-    return scan_skip(c, 2);  // not an object: no error
-  }
-  return scan_skip(c, 2);
+/* one row of step_force */
+static int scan_row(cur_t* c, const char* key, int klen, void* arg) {
+  (void)key, (void)klen;
+  int* rows = arg;
+  (*rows)++;
+  return scan_list(c, BK_NFORCE, 0, NULL, NULL);
 }
 
-// one element of "decisions": an object with s, violation, peak_force and cand
+static int scan_dec_member(cur_t* c, const char* key, int klen, void* arg) {
+  dec_t* x = arg;
+  int i = scan_index(key, klen, kDecKeys, NDEC);
+  if (i < 0 || scan_once(&x->seen, 1u << i)) return -1;
+  switch (i) {
+    case D_t: return scan_int(c, &x->t);
+    case D_chunk: return scan_int(c, &x->chunk);
+    case D_k: return scan_int(c, &x->k);
+    case D_chosen: return scan_int(c, &x->chosen);
+    case D_abstain: return scan_bool(c, &x->abstain);
+    case D_s: return scan_score(c, &x->d->s);
+    case D_violation:
+      if (scan_object(c, 2, scan_viol_member, x)) return -1;
+      return (x->sub & 3u) == 3u ? 0 : -1;
+    case D_peak_force:
+      if (scan_object(c, 2, scan_peak_member, x)) return -1;
+      return (x->sub & 28u) == 28u ? 0 : -1;
+    case D_cand:
+      if (scan_object(c, 2, scan_cand_member, x)) return -1;
+      return (x->sub & 224u) == 224u ? 0 : -1;
+    case D_err: return scan_err(c, x);
+    case D_features: return scan_list(c, BK_NFEATURE, 1, NULL, NULL);
+    case D_step_force: {
+      x->rows = 0;  // checked against chunk at the end
+      return scan_array(c, 2, scan_row, &x->rows);
+    }
+    default: return -1;
+  }
+}
+
+/* the record being read: which keys were seen, and what the decisions are checked against */
+#define KEY_INDEX_E(key, kind, expr) E_##key,
+static const char* const kRecKeys[] = {BK_EPISODE_FIELDS(KEY_NAME) "decisions"};
+enum { BK_EPISODE_FIELDS(KEY_INDEX_E) E_decisions, NREC };
+#undef KEY_NAME
+#undef KEY_INDEX
+#undef KEY_INDEX_E
+
+typedef struct {
+  bk_scan_rec_t* r;
+  unsigned seen;
+  int open_loop, steps, t, last_empty, wsum, wtotal, abstained, mujoco;
+} rec_t;
+
+// one element of "decisions", with the reader's checks (contiguous, within the steps)
 static int scan_decision(cur_t* c, const char* key, int klen, void* arg) {
   (void)key, (void)klen;
-  bk_scan_rec_t* r = arg;
+  rec_t* y = arg;
+  bk_scan_rec_t* r = y->r;
   if (r->n_dec == r->cap_dec) {
     int cap = r->cap_dec ? 2 * r->cap_dec : 64;
     bk_scan_dec_t* d = realloc(r->dec, sizeof *d * (size_t)cap);
@@ -295,70 +385,93 @@ static int scan_decision(cur_t* c, const char* key, int klen, void* arg) {
   }
   bk_scan_dec_t* d = &r->dec[r->n_dec];
   *d = (bk_scan_dec_t){.ve = -1, .vg = -1, .conf = NAN, .dis = NAN, .err = {NAN, NAN, NAN}};
-  dec_t x = {d, 0};
+  dec_t x = {.d = d};
   if (scan_object(c, 2, scan_dec_member, &x)) return -1;
-  unsigned need = SEEN_S | SEEN_VIOL | SEEN_PEAK | SEEN_CAND | SEEN_F0 | SEEN_F0 << 1 | SEEN_F0 << 2;
-  if ((x.seen & need) != need) return -1;
+  int rows = x.rows;
+  if (x.seen != (1u << NDEC) - 1 || y->last_empty || x.t != y->t || x.chunk < 0 ||
+      x.chunk > y->open_loop || x.t + x.chunk > y->steps || rows != x.chunk || x.k < 1 ||
+      x.k > BK_MAX_K || x.chosen < 0 || x.chosen >= x.k || x.ncand[0] != x.k ||
+      x.ncand[1] != x.k || x.ncand[2] != x.k) {
+    return -1;
+  }
+  y->t += x.chunk;
+  y->last_empty = x.chunk == 0;
   r->n_dec++;
   return 0;
 }
 
 /* ---------------------------------------------------------------- the record */
 
-/* the record being read: which keys were seen */
-typedef struct {
-  bk_scan_rec_t* r;
-  unsigned seen;
-} rec_t;
-
-enum { R_SUITE = 1, R_SAMPLING = 2, R_RUN = 4, R_POLICY = 8, R_SCORER = 16, R_VALUE = 32,
-       R_TASK = 64, R_INIT = 128, R_SEED = 256, R_SUCCESS = 512, R_DECISIONS = 1024 };
-
-// an optional string: absent (len -1) when the value is of another type
-static int scan_opt_string(cur_t* c, bk_scan_str_t* s) {
-  if (*c->p == '"') return scan_string(c, s);
-  s->len = -1;
-  return scan_skip(c, 1);
-}
-
-// cJSON's valueint of a number
-static int scan_int(cur_t* c, int* out) {
-  double v;
-  if (scan_number(c, &v)) return -1;
-  *out = v >= INT_MAX ? INT_MAX : v <= (double)INT_MIN ? INT_MIN : (int)v;
+static int scan_warnings_item(cur_t* c, const char* key, int klen, void* arg) {
+  (void)key, (void)klen;
+  int* w = arg;  // [count, sum]
+  int v;
+  if (scan_int(c, &v) || v < 0) return -1;
+  w[0]++;
+  w[1] += v;
   return 0;
-}
-
-static int scan_success(cur_t* c, int* out) {
-  if (*c->p == 't') return *out = 1, scan_word(c, "true");
-  return *out = 0, scan_word(c, "false");
 }
 
 static int scan_rec_member(cur_t* c, const char* key, int klen, void* arg) {
   rec_t* x = arg;
   bk_scan_rec_t* r = x->r;
-  if (scan_key_is(key, klen, "decisions") && scan_first(&x->seen, R_DECISIONS)) return scan_array(c, 1, scan_decision, r);
-  if (scan_key_is(key, klen, "suite") && scan_first(&x->seen, R_SUITE)) return scan_string(c, &r->suite);
-  if (scan_key_is(key, klen, "sampling") && scan_first(&x->seen, R_SAMPLING)) return scan_string(c, &r->sampling);
-  if (scan_key_is(key, klen, "run") && scan_first(&x->seen, R_RUN)) return scan_opt_string(c, &r->run);
-  if (scan_key_is(key, klen, "policy") && scan_first(&x->seen, R_POLICY)) return scan_opt_string(c, &r->policy);
-  if (scan_key_is(key, klen, "scorer") && scan_first(&x->seen, R_SCORER)) return scan_opt_string(c, &r->scorer);
-  if (scan_key_is(key, klen, "value") && scan_first(&x->seen, R_VALUE)) {
-    double v = 0;
-    if (scan_num_or_nan(c, &v)) return -1;
-    r->value = isnan(v) ? 0.0 : v;
-    return 0;
+  int i = scan_index(key, klen, kRecKeys, NREC);
+  if (i < 0 || scan_once(&x->seen, 1u << i)) return -1;
+  switch (i) {
+    case E_run: return scan_string(c, &r->run);
+    case E_suite: return scan_string(c, &r->suite);
+    case E_policy: return scan_string(c, &r->policy);
+    case E_sampling: return scan_string(c, &r->sampling);
+    case E_scorer: return scan_string(c, &r->scorer);
+    case E_error: return scan_string(c, NULL);
+    case E_bokbo: return scan_string(c, NULL);
+    case E_task: return scan_int(c, &r->task);
+    case E_init: return scan_int(c, &r->init);
+    case E_seed: return scan_int(c, &r->seed);
+    case E_k: return scan_int(c, &r->k);
+    case E_chunk: return scan_int(c, &r->chunk);
+    case E_open_loop: return scan_int(c, &x->open_loop);
+    case E_max_steps: return scan_int(c, &r->max_steps);
+    case E_steps: return scan_int(c, &x->steps);
+    case E_mujoco: return scan_int(c, &x->mujoco);
+    case E_success: return scan_bool(c, &r->success);
+    case E_abstained: return scan_bool(c, &x->abstained);
+    case E_warnings_total: return scan_int(c, &x->wtotal);
+    case E_value: {
+      double v;
+      if (scan_num_or_null(c, &v)) return -1;
+      r->value = isnan(v) ? 0.0 : v;
+      return 0;
+    }
+    case E_warnings: {
+      int w[2] = {0, 0};
+      if (scan_array(c, 1, scan_warnings_item, w) || w[0] != mjNWARNING) return -1;
+      x->wsum = w[1];
+      return 0;
+    }
+    case E_decisions:
+      // the decisions are checked against open_loop and steps: these come first
+      if (!(x->seen & (1u << E_open_loop)) || !(x->seen & (1u << E_steps))) return -1;
+      return scan_array(c, 1, scan_decision, x);
+    default: return -1;
   }
-  if (scan_key_is(key, klen, "task") && scan_first(&x->seen, R_TASK)) return scan_int(c, &r->task);
-  if (scan_key_is(key, klen, "init") && scan_first(&x->seen, R_INIT)) return scan_int(c, &r->init);
-  if (scan_key_is(key, klen, "seed") && scan_first(&x->seen, R_SEED)) return scan_int(c, &r->seed);
-  if (scan_key_is(key, klen, "success") && scan_first(&x->seen, R_SUCCESS)) return scan_success(c, &r->success);
-  return scan_skip(c, 1);
+}
+
+// the reader's checks of the episode fields (run/record.c check_episode)
+static int scan_check(const rec_t* x) {
+  const bk_scan_rec_t* r = x->r;
+  return x->seen == (1u << NREC) - 1 && r->task >= 0 && r->task < BK_SUITE_NTASK &&
+                 r->init >= 0 && r->k >= 1 && r->k <= BK_MAX_K && x->open_loop >= 1 &&
+                 x->open_loop <= r->chunk && r->max_steps >= 1 && x->steps >= 0 &&
+                 x->steps <= r->max_steps && x->wsum == x->wtotal && x->t == x->steps &&
+                 r->n_dec <= x->steps + 1
+             ? 0
+             : -1;
 }
 
 int bk_scan_record(const char* line, size_t n, bk_scan_rec_t* r) {
   cur_t c = {line, line};
-  rec_t x = {r, 0};
+  rec_t x = {.r = r};
   bk_scan_str_t none = {0, -1};
   r->suite = r->sampling = r->run = r->policy = r->scorer = none;
   r->value = 0;
@@ -368,9 +481,8 @@ int bk_scan_record(const char* line, size_t n, bk_scan_rec_t* r) {
   scan_ws(&c);
   // the whole line, and nothing but the object
   if (c.p != line + n) return -1;
-  unsigned need = R_SUITE | R_SAMPLING | R_TASK | R_INIT | R_SEED | R_SUCCESS | R_DECISIONS;
-  if ((x.seen & need) != need) return -1;
-  return r->task < 0 || r->task > 9999 ? -1 : 0;
+  r->open_loop = x.open_loop;
+  return scan_check(&x);
 }
 
 void bk_scan_rec_free(bk_scan_rec_t* r) {

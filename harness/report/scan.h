@@ -36,7 +36,8 @@ typedef struct {
 typedef struct {
   bk_scan_str_t suite, sampling, run, policy, scorer;
   double value;          /* 0 when absent or not a number */
-  int task, init, seed;  /* as cJSON's valueint */
+  int task, init, seed;
+  int k, chunk, open_loop, max_steps;
   int success;
   int n_dec;
   bk_scan_dec_t* dec;    /* [n_dec], owned; grown as needed */

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "run/jsonl.h"
+#include "core/json.h"
+#include "sample/sample.h"
 
 // a threshold: a finite number, or exactly "-inf" / "inf"
 static int tau_value(const cJSON* x, double* out) {
@@ -25,6 +26,7 @@ static int tau_value(const cJSON* x, double* out) {
 
 // a task key: a whole decimal number in range, or -1
 static int task_key(const char* key) {
+  if (!key) return -1;  // an array element has no key
   char* end;
   long t = strtol(key, &end, 10);
   return (end != key && !*end && t >= 0 && t < BK_SUITE_NTASK) ? (int)t : -1;
@@ -32,15 +34,19 @@ static int task_key(const char* key) {
 
 // one group of the file
 static int load_group(const cJSON* g, bk_tau_group_t* out) {
-  const cJSON* suite = cJSON_GetObjectItem(g, "suite");
-  const cJSON* samp = cJSON_GetObjectItem(g, "sampling");
-  const cJSON* value = cJSON_GetObjectItem(g, "value");
-  if (!cJSON_IsString(suite) || !cJSON_IsString(samp) || !cJSON_IsNumber(value)) return -1;
+  const cJSON* suite = cJSON_GetObjectItemCaseSensitive(g, "suite");
+  const cJSON* samp = cJSON_GetObjectItemCaseSensitive(g, "sampling");
+  const cJSON* value = cJSON_GetObjectItemCaseSensitive(g, "value");
+  if (!cJSON_IsObject(g) || !cJSON_IsString(suite) || !cJSON_IsString(samp) ||
+      !cJSON_IsNumber(value) || !isfinite(value->valuedouble)) {
+    return -1;
+  }
   snprintf(out->suite, sizeof out->suite, "%s", suite->valuestring);
   snprintf(out->sampling, sizeof out->sampling, "%s", samp->valuestring);
   out->value = value->valuedouble;
-  if (tau_value(cJSON_GetObjectItem(g, "tau"), &out->tau)) return -1;
-  const cJSON* per = cJSON_GetObjectItem(g, "tau_per_task");
+  if (tau_value(cJSON_GetObjectItemCaseSensitive(g, "tau"), &out->tau)) return -1;
+  const cJSON* per = cJSON_GetObjectItemCaseSensitive(g, "tau_per_task");
+  if (per && !cJSON_IsObject(per)) return -1;  // {"task id": tau, ...} or absent
   const cJSON* x;
   cJSON_ArrayForEach(x, per) {
     int t = task_key(x->string);
@@ -66,8 +72,9 @@ int bk_tau_load(const char* path, bk_tau_t* t, char* err, int err_sz) {
   cJSON_ArrayForEach(g, groups) {
     if (rc) break;
     if (load_group(g, &t->group[t->ngroup])) {
-      rc = bk_fail(err, err_sz, BK_EPARSE, "%s: group %d: expected suite, sampling, value, tau", path,
-                   t->ngroup);
+      rc = bk_fail(err, err_sz, BK_EPARSE,
+                   "%s: group %d: expected suite, sampling, value, tau and optionally "
+                   "tau_per_task {\"task\": tau, ...}", path, t->ngroup);
     }
     t->ngroup++;
   }
@@ -79,7 +86,7 @@ int bk_tau_lookup(const bk_tau_t* t, const char* suite, const char* sampling, do
                   int task, double* tau) {
   for (int i = 0; i < t->ngroup; i++) {
     const bk_tau_group_t* g = &t->group[i];
-    if (strcmp(g->suite, suite) || strcmp(g->sampling, sampling) || fabs(g->value - value) > 1e-9) {
+    if (strcmp(g->suite, suite) || strcmp(g->sampling, sampling) || !bk_sample_same_value(g->value, value)) {
       continue;
     }
     if (!t->mondrian) {

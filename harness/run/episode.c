@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "render/render.h"
 #include "run/guard.h"
+#include "score/scorer.h"
 #include "sim/predicate.h"
 
 bk_episode_ctx_t* bk_episode_ctx_create(const bk_world_t* w, const bk_episode_cfg_t* cfg) {
@@ -138,46 +139,21 @@ static int candidates(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const 
   return ops->act(self, obs, &q, &out);
 }
 
-// lookahead: run a candidate on a copy of the state; risk = worst reading / threshold
-static double lookahead(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const double* chunk) {
-  mj_copyData(ctx->scratch, ctx->w->m, ctx->d);
-  bk_osc_copy(ctx->scratch_osc, ctx->osc);
-  double worst = 0, peak[BK_NFORCE];
-  for (int i = 0; i < cfg->open_loop; i++) {
-    if (bk_step_control(ctx->w, ctx->scratch_osc, ctx->scratch, chunk + i * BK_ACTION_DIM, peak, NULL)) {
-      return INFINITY;
-    }
-    for (int k = 0; k < BK_NFORCE; k++) {
-      double thr = cfg->thr_expert ? cfg->thr_expert[k] : (cfg->thr_global > 0 ? cfg->thr_global : 1.0);
-      double r = peak[k] / (thr > 1e-9 ? thr : 1e-9);
-      if (r > worst) worst = r;
-    }
-  }
-  return worst;
-}
-
-// every candidate's confidence, disagreement and risk; the choice
+// every candidate's confidence, disagreement and risk (the scorer's, from score/scorer);
+// the choice
 static void score(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_decision_t* dec) {
   int n = cfg->chunk * BK_ACTION_DIM;
+  const bk_scorer_ops_t* sc = bk_scorer_get(cfg->scorer);
   dec->k = cfg->k;
   bk_score_disagreement(ctx->actions, cfg->k, n, dec->dis);
+  bk_score_in_t in = {ctx->w, ctx->d, ctx->osc, ctx->scratch, ctx->scratch_osc, ctx->actions,
+                      cfg->k, n, cfg->open_loop, ctx->logp, dec->dis, cfg->thr_expert,
+                      cfg->thr_global, cfg->predictor};
   for (int c = 0; c < cfg->k; c++) {
-    const double* x = ctx->actions + (size_t)c * n;
     dec->conf[c] = ctx->logp[c];
-    switch (cfg->scorer) {
-      case BK_SCORER_CONFIDENCE: dec->risk[c] = -ctx->logp[c]; break;
-      case BK_SCORER_DISAGREEMENT: dec->risk[c] = dec->dis[c]; break;
-      case BK_SCORER_LOOKAHEAD: dec->risk[c] = lookahead(ctx, cfg, x); break;
-      case BK_SCORER_PREDICTOR: {
-        double f[BK_NFEATURE];
-        bk_vp_features(ctx->w, ctx->d, x, cfg->open_loop, f);
-        dec->risk[c] = cfg->predictor ? bk_vp_prob(cfg->predictor, ctx->w->ref.id, f) : NAN;
-        break;
-      }
-      default: dec->risk[c] = 0; break;
-    }
+    dec->risk[c] = sc->risk(&in, c);
   }
-  dec->chosen = cfg->scorer == BK_SCORER_NONE ? 0 : bk_score_argmin(dec->risk, cfg->k);
+  dec->chosen = sc->picks ? bk_score_argmin(dec->risk, cfg->k) : 0;
   dec->s = dec->risk[dec->chosen];
   bk_vp_features(ctx->w, ctx->d, ctx->actions + (size_t)dec->chosen * n, cfg->open_loop, dec->feat);
 }

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +16,11 @@
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "run/guard.h"
-#include "run/jsonl.h"
 #include "run/progress.h"
 #include "run/abstain.h"
 #include "run/record.h"
 #include "run/recorder.h"
+#include "run/shard.h"
 
 typedef struct {
   int task, init, seed, vi;    /* vi: index of the sampling value */
@@ -80,29 +82,46 @@ static void trace_rows(const run_t* r, const bk_episode_t* e, bk_sb_t* sb) {
   }
 }
 
+// what the records of this run say about it
+static bk_record_ctx_t record_ctx(const run_t* r, double value) {
+  const bk_run_cfg_t* c = r->cfg;
+  return (bk_record_ctx_t){r->run_id, r->suite_name, c->policy->name, c->ep.k, c->ep.chunk,
+                           c->ep.open_loop, c->ep.max_steps,
+                           bk_sample_mode_name(c->ep.sampling.mode), value,
+                           bk_score_name(c->ep.scorer), NULL, 0};
+}
+
 // record one finished episode: line to the file, counters, progress
 static void finish_episode(worker_t* wk) {
   run_t* r = wk->run;
   const bk_run_cfg_t* c = r->cfg;
-  bk_record_ctx_t rc = {r->run_id, r->suite_name, c->policy->name, c->ep.k, c->ep.chunk,
-                        c->ep.open_loop, c->ep.max_steps,
-                        bk_sample_mode_name(c->ep.sampling.mode), wk->value,
-                        bk_score_name(c->ep.scorer)};
+  bk_record_ctx_t rc = record_ctx(r, wk->value);
   wk->line.len = 0;
   bk_record_write(&rc, &wk->ep, &wk->line);
   wk->trace.len = 0;
   if (r->trace_fd >= 0) trace_rows(r, &wk->ep, &wk->trace);
   pthread_mutex_lock(&r->lock);
-  // the trace first: an episode whose record line is written is complete everywhere
-  int bad = wk->line.failed || wk->trace.failed;
-  if (!bad && r->trace_fd >= 0 && wk->trace.len) {
-    bad = append_whole(r->trace_fd, wk->trace.s, wk->trace.len);
+  // the trace first: an episode whose record line is written is complete everywhere;
+  // when the record cannot be written, the trace rows go too (a resumed run writes both
+  // again), so no row is ever doubled
+  const char* failed = wk->line.failed || wk->trace.failed ? "out of memory" : NULL;
+  const char* which = "episodes.jsonl";
+  off_t trace_end = r->trace_fd >= 0 ? lseek(r->trace_fd, 0, SEEK_END) : -1;
+  if (!failed && r->trace_fd >= 0 && wk->trace.len &&
+      append_whole(r->trace_fd, wk->trace.s, wk->trace.len)) {
+    failed = strerror(errno);
+    which = "force_trace.csv";
   }
-  if (!bad) bad = append_whole(r->fd, wk->line.s, wk->line.len);
-  if (bad && !r->failed) {
+  if (!failed && append_whole(r->fd, wk->line.s, wk->line.len)) {
+    failed = strerror(errno);
+    if (trace_end >= 0 && ftruncate(r->trace_fd, trace_end) != 0) {
+      which = "episodes.jsonl (and force_trace.csv could not be cut back)";
+    }
+  }
+  if (failed && !r->failed) {
     r->failed = 1;
-    snprintf(r->err, sizeof r->err, "%s/episodes.jsonl: write failed (%s); records so far kept",
-             c->out_dir, strerror(errno));
+    snprintf(r->err, sizeof r->err, "%s/%s: write failed (%s); records so far kept (--resume continues)",
+             c->out_dir, which, failed);
   }
   r->sum->done++;
   r->sum->success += wk->ep.success;
@@ -120,10 +139,25 @@ static bk_episode_ctx_t* ctx_for(worker_t* wk, int task) {
   return wk->ctx;
 }
 
+/* SIGINT / SIGTERM during a run: workers take no new episode, the ones in flight finish
+ * and are recorded, and the run ends with a hint that --resume continues it. A signal
+ * flag is the one process-wide state a handler can set (an atomic, lock-free int). */
+static atomic_int g_stop;
+
+static void on_stop_signal(int sig) {
+  static const char hint[] =
+      "\nbokbo: run: interrupted: finishing the episodes in flight (interrupt again to stop "
+      "now); the same command with --resume continues the run\n";
+  atomic_store(&g_stop, 1);
+  signal(sig, SIG_DFL);  // a second interrupt stops at once
+  ssize_t w = write(STDERR_FILENO, hint, sizeof hint - 1);
+  (void)w;
+}
+
 // take the next job index, or -1 when done or stopped
 static int take_job(run_t* r) {
   pthread_mutex_lock(&r->lock);
-  int i = (r->failed || r->next >= r->njob) ? -1 : r->next++;
+  int i = (r->failed || atomic_load(&g_stop) || r->next >= r->njob) ? -1 : r->next++;
   pthread_mutex_unlock(&r->lock);
   return i;
 }
@@ -177,8 +211,11 @@ static void* worker_main(void* arg) {
 /* keys of episodes already in the file, for --resume */
 typedef struct {
   unsigned char* done;         /* [task][init][seed] flags over the requested ids */
-  const bk_run_cfg_t* cfg;
+  const run_t* run;
+  const char* path;
   int count;
+  char* err;
+  int err_sz;
 } done_t;
 
 static int nval(const bk_run_cfg_t* c) {
@@ -192,22 +229,38 @@ static int id_index(const int* ids, int n, int v) {
   return -1;
 }
 
-static int mark_done(const cJSON* rec, int lineno, void* arg) {
-  (void)lineno;
+// a record written with other settings than this run's: resuming would mix two runs
+static const char* foreign_setting(const bk_record_ctx_t* c, const bk_record_t* rec) {
+  if (strcmp(rec->policy, c->policy)) return "policy";
+  if (strcmp(rec->sampling, c->sampling)) return "sampling";
+  if (strcmp(rec->scorer, c->scorer)) return "scorer";
+  if (rec->k != c->k) return "k";
+  if (rec->chunk != c->chunk) return "chunk";
+  if (rec->open_loop != c->open_loop) return "open_loop";
+  if (rec->max_steps != c->max_steps) return "max_steps";
+  return NULL;
+}
+
+static int mark_done(const bk_record_t* rec, int lineno, void* arg) {
   done_t* dn = arg;
-  const bk_run_cfg_t* c = dn->cfg;
-  int t = cJSON_GetObjectItem(rec, "task") ? cJSON_GetObjectItem(rec, "task")->valueint : -1;
-  int i = cJSON_GetObjectItem(rec, "init") ? cJSON_GetObjectItem(rec, "init")->valueint : -1;
-  int s = cJSON_GetObjectItem(rec, "seed") ? cJSON_GetObjectItem(rec, "seed")->valueint : -1;
-  int ti = id_index(c->tasks, c->ntask, t), ii = id_index(c->inits, c->ninit, i);
-  int si = id_index(c->seeds, c->nseed, s), vi = 0;
-  const cJSON* val = cJSON_GetObjectItem(rec, "value");
-  if (c->nvalues) {
-    for (vi = 0; vi < c->nvalues; vi++) {
-      if (cJSON_IsNumber(val) && fabs(val->valuedouble - c->values[vi]) < 1e-9) break;
-    }
-    if (vi == c->nvalues) return 0;
+  const bk_run_cfg_t* c = dn->run->cfg;
+  bk_record_ctx_t mine = record_ctx(dn->run, 0);
+  const char* what = foreign_setting(&mine, rec);
+  if (what) {
+    return bk_fail(dn->err, dn->err_sz, BK_EINVAL,
+                   "%s:%d: a record of another configuration (\"%s\" differs); resume with the "
+                   "same settings or use another --out", dn->path, lineno, what);
   }
+  int vi = 0;
+  const double* vals = c->nvalues ? c->values : &c->ep.sampling.value;
+  while (vi < nval(c) && !bk_sample_same_value(rec->value, vals[vi])) vi++;
+  if (vi == nval(c)) {
+    return bk_fail(dn->err, dn->err_sz, BK_EINVAL,
+                   "%s:%d: a record of sampling value %.17g, which this run does not have",
+                   dn->path, lineno, rec->value);
+  }
+  int ti = id_index(c->tasks, c->ntask, rec->task), ii = id_index(c->inits, c->ninit, rec->init);
+  int si = id_index(c->seeds, c->nseed, rec->seed);
   if (ti < 0 || ii < 0 || si < 0) return 0;
   size_t k = (((size_t)ti * nval(c) + vi) * c->ninit + ii) * c->nseed + si;
   if (!dn->done[k]) dn->count++;
@@ -219,21 +272,31 @@ static int mark_done(const cJSON* rec, int lineno, void* arg) {
 static int make_jobs(run_t* r, const char* path, char* err, int err_sz) {
   const bk_run_cfg_t* c = r->cfg;
   size_t total = (size_t)c->ntask * nval(c) * c->ninit * c->nseed;
-  done_t dn = {calloc(total ? total : 1, 1), c, 0};
+  done_t dn = {calloc(total ? total : 1, 1), r, path, 0, err, err_sz};
   r->jobs = malloc(sizeof(job_t) * (total ? total : 1));
   if (!dn.done || !r->jobs) {
     free(dn.done);
     return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
   }
   if (c->resume && access(path, F_OK) == 0) {
-    int partial = 0, rc = bk_jsonl_each(path, mark_done, &dn, &partial, err, err_sz);
+    // every record checked by the shared reader, of this suite
+    bk_record_expect_t x = {.suite = r->suite_name};
+    int partial = 0, rc = bk_record_each(path, &x, mark_done, &dn, &partial, err, err_sz);
     if (rc) {
       free(dn.done);
       return rc;
     }
   }
+  int* owner = NULL;  // the shard of each episode (bk_shard), or NULL for the whole run
+  if (c->nshard > 1 && bk_shard_run_owners(c, r->worlds, total, &owner)) {
+    free(dn.done);
+    free(owner);
+    return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+  }
+  int mine = 0;
   for (size_t k = 0; k < total; k++) {
-    if (c->nshard > 1 && (int)(k % (size_t)c->nshard) != c->shard) continue;
+    if (owner && owner[k] != c->shard) continue;
+    mine++;
     if (dn.done[k]) continue;
     size_t q = k;
     int si = (int)(q % c->nseed);
@@ -243,7 +306,8 @@ static int make_jobs(run_t* r, const char* path, char* err, int err_sz) {
     int vi = (int)(q % nval(c)), ti = (int)(q / nval(c));
     r->jobs[r->njob++] = (job_t){c->tasks[ti], c->inits[ii], c->seeds[si], vi};
   }
-  r->sum->total = c->nshard > 1 ? (int)((total + c->nshard - 1 - c->shard) / c->nshard) : (int)total;
+  r->sum->total = mine;
+  free(owner);
   r->sum->skipped = dn.count;
   free(dn.done);
   return 0;
@@ -361,10 +425,22 @@ int bk_run(const bk_run_cfg_t* cfg, bk_run_summary_t* sum, char* err, int err_sz
     bk_guard_install();
     bk_progress_start(&r.progress, cfg->progress, sum->total, sum->skipped);
     sum->done = sum->skipped;
+    struct sigaction sa = {.sa_handler = on_stop_signal}, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    atomic_store(&g_stop, 0);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
     rc = run_workers(&r, err, err_sz);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     bk_progress_finish(&r.progress, sum->done, sum->success);
   }
   if (!rc && r.failed) rc = bk_fail(err, err_sz, BK_EIO, "%s", r.err);
+  if (!rc && atomic_load(&g_stop)) {
+    rc = bk_fail(err, err_sz, BK_EINTR,
+                 "interrupted with %d of %d episodes recorded in %s/episodes.jsonl; run the same "
+                 "command with --resume to continue", sum->done, sum->total, cfg->out_dir);
+  }
   sum->seconds = now_s() - t0;
   if (r.fd >= 0) close(r.fd);
   if (r.trace_fd >= 0) close(r.trace_fd);

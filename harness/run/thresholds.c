@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "run/jsonl.h"
+#include "core/json.h"
+#include "run/record.h"
 
 static int cmp_double(const void* a, const void* b) {
   double x = *(const double*)a, y = *(const double*)b;
@@ -35,7 +36,7 @@ typedef struct {
 } gather_t;
 
 // append one step's readings of a task
-static int push(gather_t* g, int task, const cJSON* step) {
+static int push(gather_t* g, int task, const double* f) {
   if (g->n[task] == g->cap[task]) {
     long cap = g->cap[task] ? 2 * g->cap[task] : 4096;
     for (int k = 0; k < BK_NFORCE; k++) {
@@ -45,39 +46,28 @@ static int push(gather_t* g, int task, const cJSON* step) {
     }
     g->cap[task] = cap;
   }
-  for (int k = 0; k < BK_NFORCE; k++) {
-    const cJSON* x = cJSON_GetArrayItem(step, k);
-    if (!cJSON_IsNumber(x)) return BK_EPARSE;
-    g->v[task][k][g->n[task]] = x->valuedouble;
-  }
+  for (int k = 0; k < BK_NFORCE; k++) g->v[task][k][g->n[task]] = f[k];
   g->n[task]++;
   return 0;
 }
 
-// one record: check it is the expert's, then take every step's readings
-static int gather_line(const cJSON* rec, int lineno, void* arg) {
+// one record (checked by the shared reader): the expert's, of one suite; every step's readings
+static int gather_line(const bk_record_t* rec, int lineno, void* arg) {
   gather_t* g = arg;
-  const cJSON* pol = cJSON_GetObjectItem(rec, "policy");
-  const cJSON* task = cJSON_GetObjectItem(rec, "task");
-  const cJSON* suite = cJSON_GetObjectItem(rec, "suite");
-  const cJSON* decs = cJSON_GetObjectItem(rec, "decisions");
-  if (!cJSON_IsString(pol) || !cJSON_IsNumber(task) || !cJSON_IsString(suite) ||
-      !cJSON_IsArray(decs) || task->valueint < 0 || task->valueint >= BK_SUITE_NTASK) {
-    return bk_fail(g->err, g->err_sz, BK_EPARSE, "%s:%d: not an episode record", g->path,
-                   lineno);
-  }
-  if (strcmp(pol->valuestring, "expert") != 0) {
+  if (strcmp(rec->policy, "expert") != 0) {
     return bk_fail(g->err, g->err_sz, BK_EINVAL,
                    "%s:%d: policy '%s': thresholds come from expert runs only", g->path,
-                   lineno, pol->valuestring);
+                   lineno, rec->policy);
   }
-  snprintf(g->suite, sizeof g->suite, "%s", suite->valuestring);
-  const cJSON* dec;
-  cJSON_ArrayForEach(dec, decs) {
-    const cJSON* step;
-    cJSON_ArrayForEach(step, cJSON_GetObjectItem(dec, "step_force")) {
-      int rc = push(g, task->valueint, step);
-      if (rc) return bk_fail(g->err, g->err_sz, rc, "%s:%d: bad step_force", g->path, lineno);
+  if (g->suite[0] && strcmp(g->suite, rec->suite) != 0) {
+    return bk_fail(g->err, g->err_sz, BK_EINVAL,
+                   "%s:%d: suite '%s' after records of '%s': thresholds are per suite (one run "
+                   "per suite)", g->path, lineno, rec->suite, g->suite);
+  }
+  snprintf(g->suite, sizeof g->suite, "%.63s", rec->suite);
+  for (int s = 0; s < rec->steps; s++) {
+    if (push(g, rec->task, rec->step_force + (size_t)s * BK_NFORCE)) {
+      return bk_fail(g->err, g->err_sz, BK_ENOMEM, "out of memory");
     }
   }
   return 0;
@@ -92,7 +82,12 @@ int bk_thr_from_run(const char* run_dir, double q, double margin, double floor, 
   g.path = path;
   g.err = err;
   g.err_sz = err_sz;
-  int rc = bk_jsonl_each(path, gather_line, &g, NULL, err, err_sz);
+  if (!(isfinite(margin) && margin > 0) || !(isfinite(floor) && floor >= 0) || !(q >= 0 && q <= 1)) {
+    return bk_fail(err, err_sz, BK_EINVAL,
+                   "quantile %g, margin %g, floor %g: expected q in [0, 1], a finite margin > 0 "
+                   "and a finite floor >= 0", q, margin, floor);
+  }
+  int rc = bk_record_each(path, NULL, gather_line, &g, NULL, err, err_sz);
   memset(out, 0, sizeof *out);
   snprintf(out->suite, sizeof out->suite, "%s", g.suite);
   snprintf(out->source, sizeof out->source, "%s", run_dir);

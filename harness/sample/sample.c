@@ -12,6 +12,10 @@ const char* bk_sample_mode_name(bk_sample_mode_t mode) {
   return mode == BK_SAMPLE_PERTURB ? "perturb" : (mode == BK_SAMPLE_TEMPERATURE ? "temperature" : "greedy");
 }
 
+int bk_sample_same_value(double a, double b) {
+  return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
+
 // "0.02,0.05" into values; 0 or -1
 static int parse_values(const char* p, double* values, int* n) {
   *n = 0;
@@ -20,7 +24,8 @@ static int parse_values(const char* p, double* values, int* n) {
     double v = strtod(p, &end);
     if (end == p || !isfinite(v) || v < 0 || *n == BK_SAMPLE_MAX_VALUES) return -1;
     for (int i = 0; i < *n; i++) {
-      if (values[i] == v) return -1;  // a repeated value would run its episodes twice
+      // a repeated (or indistinguishable) value would run its episodes twice
+      if (bk_sample_same_value(values[i], v)) return -1;
     }
     values[(*n)++] = v;
     p = end;
@@ -57,7 +62,8 @@ int bk_sample_parse(const char* text, bk_sampling_t* s, double* values, int* nva
   }
   return bk_fail(err, err_sz, BK_EINVAL,
                  "bad sampling '%s': expected greedy, perturb:sigma=S[,S2...][:keep=0|1] or "
-                 "temperature:T=T[,T2...] (at most %d distinct values >= 0)",
+                 "temperature:T=T[,T2...] (at most %d distinct values >= 0, apart by more than 1e-9 "
+                 "relative)",
                  text, BK_SAMPLE_MAX_VALUES);
 }
 

@@ -28,6 +28,11 @@ typedef struct {
 int bk_sample_parse(const char* text, bk_sampling_t* s, double* values, int* nvalues,
                     char* err, int err_sz);
 
+/* 1 when two sampling values are the same value: |a - b| <= 1e-9 max(1, |a|, |b|). The
+ * one tolerance of every comparison of values (parse, resume, merge, abstention, report);
+ * a sweep whose values collide under it is refused. */
+int bk_sample_same_value(double a, double b);
+
 /* "perturb", "temperature" or "greedy". */
 const char* bk_sample_mode_name(bk_sample_mode_t mode);
 

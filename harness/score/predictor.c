@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "run/jsonl.h"
+#include "core/json.h"
 #include "sim/forces.h"
 
 // the goal's first object (the one to move) as an entity index, or -1

@@ -1,20 +1,19 @@
 #include "score/score.h"
 
+#include "score/scorer.h"
+
 #include <math.h>
 #include <string.h>
 
-static const char* const kNames[] = {"none", "confidence", "disagreement", "predictor",
-                                     "lookahead"};
-
 int bk_score_parse(const char* name) {
-  for (int i = 0; i < (int)(sizeof kNames / sizeof kNames[0]); i++) {
-    if (strcmp(name, kNames[i]) == 0) return i;
+  for (int i = 0; bk_scorers[i].name; i++) {
+    if (strcmp(name, bk_scorers[i].name) == 0) return i;
   }
   return -1;
 }
 
 const char* bk_score_name(bk_scorer_t s) {
-  return kNames[s];
+  return bk_scorer_get((int)s)->name;
 }
 
 void bk_score_disagreement(const double* cands, int k, int n, double* out) {

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "run/jsonl.h"
+#include "core/json.h"
+#include "run/record.h"
 
 static int get_int(const cJSON* o, const char* key, int def) {
   const cJSON* v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -25,9 +26,9 @@ static int load_config(const char* dir, bk_replay_t* r, char* err, int err_sz) {
   snprintf(path, sizeof path, "%s/run.json", dir);
   cJSON* j = bk_json_load(path, err, err_sz);
   if (!j) return BK_EPARSE;
-  char suite[64];
+  char* suite = r->suite_name;
   get_str(j, "base_suite", r->suite, sizeof r->suite);
-  get_str(j, "suite", suite, sizeof suite);
+  get_str(j, "suite", suite, sizeof r->suite_name);
   get_str(j, "policy", r->policy, sizeof r->policy);
   get_str(j, "policy_opts", r->policy_opts, sizeof r->policy_opts);
   get_str(j, "thresholds", r->thresholds, sizeof r->thresholds);
@@ -57,42 +58,38 @@ static int load_config(const char* dir, bk_replay_t* r, char* err, int err_sz) {
   return 0;
 }
 
-// the per-step forces of one record, in step order
-static int load_forces(const cJSON* rec, bk_replay_ep_t* e) {
-  e->force = calloc((size_t)(e->steps + 1) * BK_NFORCE, sizeof(double));
-  if (!e->force) return BK_ENOMEM;
-  const cJSON* dec;
-  cJSON_ArrayForEach(dec, cJSON_GetObjectItemCaseSensitive(rec, "decisions")) {
-    int t = get_int(dec, "t", 0);
-    const cJSON* row;
-    int s = 0;
-    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(dec, "step_force")) {
-      if (t + s > e->steps) break;
-      for (int k = 0; k < BK_NFORCE; k++) {
-        const cJSON* v = cJSON_GetArrayItem(row, k);
-        e->force[(size_t)(t + s) * BK_NFORCE + k] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
-      }
-      s++;
-    }
-    if (t + s > e->nforce) e->nforce = t + s;
-  }
-  return 0;
-}
+/* loading state: the run and the configuration the records must match */
+typedef struct {
+  bk_replay_t* r;
+  const char* path;
+  char* err;
+  int err_sz;
+} load_t;
 
-static int on_record(const cJSON* rec, int lineno, void* arg) {
-  bk_replay_t* r = arg;
+// one record, checked by the shared reader: its identity, outcome and per-step forces
+static int on_record(const bk_record_t* rec, int lineno, void* arg) {
+  load_t* L = arg;
+  bk_replay_t* r = L->r;
+  if (rec->max_steps != r->max_steps) {
+    return bk_fail(L->err, L->err_sz, BK_EPARSE, "%s:%d: max_steps %d, run.json says %d", L->path,
+                   lineno, rec->max_steps, r->max_steps);
+  }
   bk_replay_ep_t* grown = realloc(r->ep, sizeof *r->ep * (r->n + 1));
-  if (!grown) return BK_ENOMEM;
+  if (!grown) return bk_fail(L->err, L->err_sz, BK_ENOMEM, "%s: out of memory", L->path);
   r->ep = grown;
-  bk_replay_ep_t* e = &r->ep[r->n++];
+  bk_replay_ep_t* e = &r->ep[r->n];
   memset(e, 0, sizeof *e);
-  e->task = get_int(rec, "task", -1);
-  e->init = get_int(rec, "init", -1);
-  e->seed = get_int(rec, "seed", 0);
-  e->steps = get_int(rec, "steps", 0);
-  e->success = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "success"));
-  (void)lineno;
-  return load_forces(rec, e);
+  e->task = rec->task;
+  e->init = rec->init;
+  e->seed = rec->seed;
+  e->steps = rec->steps;
+  e->success = rec->success;
+  e->nforce = rec->steps;  // the reader checked the decisions cover exactly these steps
+  e->force = calloc((size_t)(e->steps + 1) * BK_NFORCE, sizeof(double));
+  if (!e->force) return bk_fail(L->err, L->err_sz, BK_ENOMEM, "%s: out of memory", L->path);
+  memcpy(e->force, rec->step_force, sizeof(double) * (size_t)e->steps * BK_NFORCE);
+  r->n++;
+  return 0;
 }
 
 int bk_replay_load(const char* dir, bk_replay_t* r, char* err, int err_sz) {
@@ -101,8 +98,9 @@ int bk_replay_load(const char* dir, bk_replay_t* r, char* err, int err_sz) {
   if (rc) return rc;
   char path[1100];
   snprintf(path, sizeof path, "%s/episodes.jsonl", dir);
-  rc = bk_jsonl_each(path, on_record, r, NULL, err, err_sz);
-  if (rc == BK_ENOMEM) bk_fail(err, err_sz, rc, "%s: out of memory", path);
+  load_t L = {r, path, err, err_sz};
+  bk_record_expect_t x = {.suite = r->suite_name};
+  rc = bk_record_each(path, &x, on_record, &L, NULL, err, err_sz);
   if (!rc && r->n == 0) rc = bk_fail(err, err_sz, BK_ENOENT, "%s: no episodes", path);
   return rc;
 }

@@ -19,6 +19,7 @@ typedef struct {
 
 typedef struct {
   char suite[64];              /* base suite (libero_object / libero_spatial) */
+  char suite_name[96];         /* as the records carry it (with a shift suffix) */
   bk_shift_t shift;
   char policy[64];
   char policy_opts[256];
