@@ -22,8 +22,8 @@
 #define BK_EXPERT_MAX_BOX 256
 
 /* gripper geometry (scenes/robot/panda.xml) */
-#define BK_EXPERT_TIP_BELOW 0.0134   /* pad tips below the grip site */
-#define BK_EXPERT_PAD_LEN 0.058      /* pad length along the approach axis */
+#define BK_EXPERT_TIP_BELOW 0.0094   /* finger tips below the grip site */
+#define BK_EXPERT_PAD_LEN 0.054      /* finger length along the approach axis */
 #define BK_EXPERT_PAD_THICK 0.012    /* pad thickness along the closing axis */
 #define BK_EXPERT_PAD_HALFW 0.0105   /* pad half-width across the closing axis */
 #define BK_EXPERT_HAND_ABOVE 0.045   /* hand box bottom above the grip site */

@@ -58,6 +58,13 @@ static void track(int nsteps) {
 TestSuite(osc, .init = setup, .fini = teardown);
 
 Test(osc, step_response_reaches_the_goal_without_overshoot) {
+  // measured from LIBERO's nominal arm pose, without the init state's start noise
+  for (int j = 0; j < BK_ARM_NJ; j++) {
+    d->qpos[w->arm_qposadr[j]] = w->arm_init[j];
+    d->qvel[w->arm_dofadr[j]] = 0;
+  }
+  mj_forward(w->m, d);
+  bk_osc_reset(c, d);
   double p0[3], m0[9];
   eef(p0, m0);
   double a[7] = {1, 0, 0, 0, 0, 0, -1};  // +5 cm in x
@@ -93,6 +100,27 @@ Test(osc, orientation_holds_under_pure_translation) {
   cr_expect_lt(worst, 0.05, "orientation drifted %g rad", worst);
   cr_expect_gt(p[2] - p0[2], 0.03, "moved up %g", p[2] - p0[2]);
   cr_expect_lt(p[1] - p0[1], -0.03, "moved along -y %g", p[1] - p0[1]);
+}
+
+Test(osc, zero_rotation_delta_keeps_the_previous_goal_orientation) {
+  // a rotation goal, tracked only part of the way
+  double turn[7] = {0, 0, 0, 0, 0, 0.4, -1}, g0[3], R0[9], g1[3], R1[9], p[3], m[9];
+  cr_assert_eq(bk_osc_set_goal(c, d, turn), 0);
+  track(10);
+  bk_osc_goal(c, g0, R0);
+  eef(p, m);
+  cr_assert_gt(angle_between(R0, m), 0.05, "the hand has not caught up yet");
+  // a pure translation keeps that goal orientation, not the current one
+  double move[7] = {0.2, 0, 0, 0, 0, 0, -1};
+  cr_assert_eq(bk_osc_set_goal(c, d, move), 0);
+  bk_osc_goal(c, g1, R1);
+  cr_expect_eq(memcmp(R0, R1, sizeof R0), 0, "goal orientation changed");
+  cr_expect_float_eq(g1[0], p[0] + 0.2 * BK_OSC_POS_SCALE, 1e-12);
+  // any non-zero rotation delta starts from the current orientation again
+  double tiny[7] = {0, 0, 0, 1e-9, 0, 0, -1};
+  cr_assert_eq(bk_osc_set_goal(c, d, tiny), 0);
+  bk_osc_goal(c, g1, R1);
+  cr_expect_lt(angle_between(R1, m), 1e-6);
 }
 
 Test(osc, rotation_action_turns_the_hand_in_place) {

@@ -64,6 +64,13 @@ static void run(int n) {
   mj_forward(w->m, d);
 }
 
+// put an object's centre (the point In tests) at p, upright and at rest
+static void put_centre(const char* name, double x, double y, double z) {
+  const bk_ent_t* e = &w->ent[bk_world_entity(w, name)];
+  put(name, x - 0.5 * (e->lo[0] + e->hi[0]), y - 0.5 * (e->lo[1] + e->hi[1]),
+      z - 0.5 * (e->lo[2] + e->hi[2]));
+}
+
 static const mjtNum* body_pos(const char* name) {
   return d->xpos + 3 * w->ent[bk_world_entity(w, name)].body;
 }
@@ -116,7 +123,7 @@ Test(predicate_in, object_at_the_centre_of_the_contain_region_is_in) {
   int s = mj_name2id(w->m, mjOBJ_SITE, "basket_1_contain_region");
   cr_assert_geq(s, 0);
   const mjtNum* c = d->site_xpos + 3 * s;
-  put("ketchup_1", c[0], c[1], c[2]);
+  put_centre("ketchup_1", c[0], c[1], c[2]);
   mj_forward(w->m, d);
   cr_expect_eq(holds(BK_PRED_IN, "ketchup_1", "basket_1_contain_region"), 1);
 }
@@ -125,13 +132,13 @@ Test(predicate_in, lower_bound_is_lowered_by_one_centimetre) {
   int s = mj_name2id(w->m, mjOBJ_SITE, "basket_1_contain_region");
   double c[3], hz = w->m->site_size[3 * s + 2];
   memcpy(c, d->site_xpos + 3 * s, sizeof c);
-  put("ketchup_1", c[0], c[1], c[2] - hz - 0.009);
+  put_centre("ketchup_1", c[0], c[1], c[2] - hz - 0.009);
   mj_forward(w->m, d);
   cr_expect_eq(holds(BK_PRED_IN, "ketchup_1", "basket_1_contain_region"), 1, "9 mm below");
-  put("ketchup_1", c[0], c[1], c[2] - hz - 0.011);
+  put_centre("ketchup_1", c[0], c[1], c[2] - hz - 0.011);
   mj_forward(w->m, d);
   cr_expect_eq(holds(BK_PRED_IN, "ketchup_1", "basket_1_contain_region"), 0, "11 mm below");
-  put("ketchup_1", c[0], c[1], c[2] + hz + 0.001);
+  put_centre("ketchup_1", c[0], c[1], c[2] + hz + 0.001);
   mj_forward(w->m, d);
   cr_expect_eq(holds(BK_PRED_IN, "ketchup_1", "basket_1_contain_region"), 0, "above the top");
 }
@@ -143,10 +150,10 @@ Test(predicate_in, just_outside_the_side_is_not_in) {
   const mjtNum* R = d->site_xmat + 9 * s;
   double hx = w->m->site_size[3 * s];
   // along the site's own x axis, just inside and just outside
-  put("ketchup_1", c[0] + R[0] * (hx - 0.002), c[1] + R[3] * (hx - 0.002), c[2]);
+  put_centre("ketchup_1", c[0] + R[0] * (hx - 0.002), c[1] + R[3] * (hx - 0.002), c[2]);
   mj_forward(w->m, d);
   cr_expect_eq(holds(BK_PRED_IN, "ketchup_1", "basket_1_contain_region"), 1);
-  put("ketchup_1", c[0] + R[0] * (hx + 0.002), c[1] + R[3] * (hx + 0.002), c[2]);
+  put_centre("ketchup_1", c[0] + R[0] * (hx + 0.002), c[1] + R[3] * (hx + 0.002), c[2]);
   mj_forward(w->m, d);
   cr_expect_eq(holds(BK_PRED_IN, "ketchup_1", "basket_1_contain_region"), 0);
 }
@@ -155,7 +162,7 @@ Test(predicate_in, goal_is_false_at_start_and_true_inside) {
   cr_expect_eq(bk_pred_goal(w, d, err, sizeof err), 0);
   int s = mj_name2id(w->m, mjOBJ_SITE, "basket_1_contain_region");
   const mjtNum* c = d->site_xpos + 3 * s;
-  put("ketchup_1", c[0], c[1], c[2]);
+  put_centre("ketchup_1", c[0], c[1], c[2]);
   mj_forward(w->m, d);
   cr_expect_eq(bk_pred_goal(w, d, err, sizeof err), 1);
 }
@@ -166,6 +173,44 @@ Test(predicate_in, unknown_names_are_errors) {
   cr_expect(strstr(err, "nowhere_region") != NULL, "%s", err);
   x = atom(BK_PRED_IN, "mustard_1", "basket_1_contain_region");
   cr_expect_lt(bk_pred_atom(w, d, &x, err, sizeof err), 0);
+}
+
+/* LIBERO tests the carton's centre, not its base: a carton lowered into the basket only
+ * counts once its centre is inside the contain region */
+static double basket_floor_top(void) {
+  int g = mj_name2id(w->m, mjOBJ_GEOM, "basket_1_floor");
+  cr_assert_geq(g, 0);
+  return d->geom_xpos[3 * g + 2] + w->m->geom_size[3 * g + 2];
+}
+
+Test(predicate_in, carton_held_5cm_above_the_basket_floor_is_in) {
+  const bk_ent_t* m = &w->ent[bk_world_entity(w, "milk_1")];
+  cr_assert_float_eq(m->lo[2], 0.0, 1e-6, "milk's origin is its bottom");
+  cr_assert_gt(m->hi[2], 0.12, "milk stands upright (LIBERO: 0.131 m tall)");
+  const mjtNum* bp = body_pos("basket_1");
+  double floor = basket_floor_top();
+  put("milk_1", bp[0], bp[1], floor + 0.05);
+  mj_forward(w->m, d);
+  cr_expect_eq(holds(BK_PRED_IN, "milk_1", "basket_1_contain_region"), 1);
+}
+
+Test(predicate_in, carton_whose_base_but_not_centre_is_in_the_region_is_not_in) {
+  int s = mj_name2id(w->m, mjOBJ_SITE, "basket_1_contain_region");
+  double top = d->site_xpos[3 * s + 2] + w->m->site_size[3 * s + 2];
+  const bk_ent_t* m = &w->ent[bk_world_entity(w, "milk_1")];
+  double half = 0.5 * (m->hi[2] - m->lo[2]);
+  const mjtNum* bp = body_pos("basket_1");
+  // base 2 cm below the region's top: the base is inside, the centre 4.5 cm above it
+  put("milk_1", bp[0], bp[1], top - 0.02);
+  mj_forward(w->m, d);
+  cr_expect_eq(holds(BK_PRED_IN, "milk_1", "basket_1_contain_region"), 0, "success fires early");
+  // centre 2 mm below the top: in
+  put("milk_1", bp[0], bp[1], top - half - 0.002);
+  mj_forward(w->m, d);
+  cr_expect_eq(holds(BK_PRED_IN, "milk_1", "basket_1_contain_region"), 1);
+  put("milk_1", bp[0], bp[1], top - half + 0.002);
+  mj_forward(w->m, d);
+  cr_expect_eq(holds(BK_PRED_IN, "milk_1", "basket_1_contain_region"), 0);
 }
 
 static void setup_drawer(void) { setup("libero_spatial", 4); }

@@ -104,6 +104,43 @@ Test(render, unwritable_png_path_is_an_error) {
   cr_expect(strstr(err, "/nonexistent/dir/x.png") != NULL, "%s", err);
 }
 
+/* ---- the eye-in-hand camera sees the gripper (robosuite's znear 0.001) ---- */
+
+// pixels that change when one body's geoms are hidden (moved to geom group 3, not drawn)
+static long pixels_of_body(const char* body, const char* camera, const char* png) {
+  static unsigned char a[PX * PX * 3], b[PX * PX * 3];
+  int id = mj_name2id(w->m, mjOBJ_BODY, body);
+  cr_assert_geq(id, 0, "no body %s", body);
+  mjModel* hidden = mj_copyModel(NULL, w->m);
+  cr_assert_not_null(hidden);
+  for (int g = 0; g < hidden->ngeom; g++) {
+    if (hidden->geom_bodyid[g] == id) hidden->geom_group[g] = 3;
+  }
+  cr_assert_eq(bk_render_camera(r, w->m, d, camera, 0, a, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(bk_render_camera(r, hidden, d, camera, 0, b, err, sizeof err), 0, "%s", err);
+  mj_deleteModel(hidden);
+  if (png) bk_png_write(png, a, PX, PX, err, sizeof err);
+  long n = 0;
+  for (int i = 0; i < PX * PX; i++) {
+    if (memcmp(a + 3 * i, b + 3 * i, 3) != 0) n++;
+  }
+  return n;
+}
+
+Test(render, wrist_camera_shows_both_fingers) {
+  // each finger pad covers a visible patch of the wrist image (at least 1% of it)
+  long left = pixels_of_body("robot0_left_finger", BK_CAM_WRIST, "render_wrist.png");
+  long right = pixels_of_body("robot0_right_finger", BK_CAM_WRIST, NULL);
+  cr_expect_gt(left, PX * PX / 100, "left finger covers %ld pixels", left);
+  cr_expect_gt(right, PX * PX / 100, "right finger covers %ld pixels", right);
+}
+
+Test(render, scene_clips_near_at_robosuites_fraction_of_the_extent) {
+  cr_expect_float_eq(w->m->vis.map.znear, 0.001, 1e-7);
+  // the near plane sits closer than the pads' tips to the camera (under 2 cm)
+  cr_expect_lt(w->m->vis.map.znear * w->m->stat.extent, 0.02);
+}
+
 /* ---- observation images (LIBERO orientation, resize) ---- */
 
 #include "render/image.h"

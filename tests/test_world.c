@@ -73,8 +73,9 @@ Test(world, geoms_are_classified_by_owner) {
   bk_world_free(w);
 }
 
-Test(world, object_masses_follow_density_100) {
-  // a box-shaped carton: mass = 100 kg/m^3 times the volume of its collision geoms
+Test(world, object_masses_follow_the_files_density) {
+  // a box-shaped carton: mass = 189.4 kg/m^3 (scenes/objects/milk.xml) times the volume of
+  // its collision geoms
   bk_world_t* w = load("libero_object", 7);
   const bk_ent_t* e = &w->ent[bk_world_entity(w, "milk_1")];
   double vol = 0;
@@ -85,8 +86,8 @@ Test(world, object_masses_follow_density_100) {
     if (w->m->geom_type[g] == mjGEOM_CYLINDER) vol += M_PI * s[0] * s[0] * 2 * s[1];
   }
   cr_assert_gt(vol, 0);
-  cr_expect_float_eq(w->m->body_subtreemass[e->body], 100 * vol, 1e-3 * 100 * vol + 1e-4,
-                     "mass %g vs 100 x %g", w->m->body_subtreemass[e->body], vol);
+  cr_expect_float_eq(w->m->body_subtreemass[e->body], 189.4 * vol, 1e-3 * 189.4 * vol + 1e-4,
+                     "mass %g vs 189.4 x %g", w->m->body_subtreemass[e->body], vol);
   bk_world_free(w);
 }
 

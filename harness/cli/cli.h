@@ -32,5 +32,6 @@ int bk_cmd_report(int argc, char** argv);
 int bk_cmd_repro(int argc, char** argv);
 int bk_cmd_merge(int argc, char** argv);
 int bk_cmd_scene(int argc, char** argv);
+int bk_cmd_task(int argc, char** argv);
 
 #endif

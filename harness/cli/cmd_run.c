@@ -22,6 +22,7 @@
 #include "render/video.h"
 #include "run/runner.h"
 #include "cli/scenes_opt.h"
+#include "task/check.h"
 
 typedef struct {
   bk_run_cfg_t run;
@@ -50,6 +51,8 @@ static void usage(FILE* f) {
           "\n"
           "  --suite S               libero_object or libero_spatial\n"
           "  --tasks IDS             task ids, e.g. 0-9 or 0,4,9 (default 0-9)\n"
+          "  --task-file F           your own task file (checked as 'bokbo task' does), run in\n"
+          "                          the scenes of --suite in the slot of one task (default 0)\n"
           "  --inits IDS             init state ids 0-49 (default 0-49)\n"
           "  --seeds IDS             episode seeds (default 0)\n"
           "  --policy P              policy (default expert; see 'bokbo list')\n"
@@ -127,6 +130,7 @@ static const struct option kOpts[] = {
   {"gl", required_argument, NULL, 'L'},        {"abstain", required_argument, NULL, 'B'},
   {"egl-device", required_argument, NULL, 'U'}, {"shard", required_argument, NULL, 'H'},
   BK_SCENES_OPTIONS('W', 'x', 'y'),
+  {"task-file", required_argument, NULL, 'X'},
   {NULL, 0, NULL, 0},
 };
 
@@ -136,6 +140,7 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
   char err[256];
   switch (c) {
     case 's': snprintf(r->suite, sizeof r->suite, "%s", optarg); return 0;
+    case 'X': r->task_file = optarg; return 0;
     case 't': *have_tasks = 1;
       return opt_ids("tasks", 0, BK_SUITE_NTASK - 1, r->tasks, BK_SUITE_NTASK, &r->ntask);
     case 'i': *have_inits = 1;
@@ -314,6 +319,23 @@ static int abstain_options(run_opts_t* o) {
 }
 
 // defaults that depend on the suite, and checks across options
+// --task-file: checked up front (exit 2 when invalid), run in the slot of one task
+static int task_file_options(bk_run_cfg_t* r, int have_tasks) {
+  static bk_task_t task;
+  char err[1024];
+  if (!r->task_file) return 0;
+  if (bk_task_load_checked(r->task_file, &task, err, sizeof err)) {
+    bk_cli_error("run", "%s", err);
+    return -1;
+  }
+  if (have_tasks && r->ntask != 1) {
+    bk_cli_error("run", "--task-file runs in the slot of one task: give one id to --tasks");
+    return -1;
+  }
+  if (!have_tasks) r->tasks[r->ntask++] = 0;
+  return 0;
+}
+
 static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
   bk_run_cfg_t* r = &o->run;
   const bk_suite_t* s = bk_catalog_suite(r->suite);
@@ -324,7 +346,8 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
                  r->suite, names);
     return -1;
   }
-  if (!have_tasks) for (r->ntask = 0; r->ntask < BK_SUITE_NTASK; r->ntask++) r->tasks[r->ntask] = r->ntask;
+  if (task_file_options(r, have_tasks)) return -1;
+  if (!have_tasks && !r->task_file) for (r->ntask = 0; r->ntask < BK_SUITE_NTASK; r->ntask++) r->tasks[r->ntask] = r->ntask;
   if (!have_inits) for (r->ninit = 0; r->ninit < BK_NINIT; r->ninit++) r->inits[r->ninit] = r->ninit;
   if (!r->nseed) r->seeds[r->nseed++] = 0;
   if (!r->ep.max_steps) r->ep.max_steps = s->max_steps;
@@ -393,6 +416,7 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddNumberToObject(j, "mujoco", mj_version());
   cJSON_AddStringToObject(j, "suite", name);
   cJSON_AddStringToObject(j, "base_suite", r->suite);
+  if (r->task_file) cJSON_AddStringToObject(j, "task_file", r->task_file);
   cJSON_AddStringToObject(j, "policy", r->policy->name);
   cJSON_AddStringToObject(j, "policy_opts", r->policy_opts ? r->policy_opts : "");
   cJSON_AddNumberToObject(j, "k", r->ep.k);

@@ -21,11 +21,12 @@ typedef struct {
   const char* scenes;   /* builtin (NULL) or libero */
   const char* libero;
   const char* robosuite;
+  const char* task_file;
 } scene_opts_t;
 
 static void usage(FILE* f) {
   fprintf(f,
-          "usage: bokbo scene --suite S --task N [--init I] [--xml OUT.xml]\n"
+          "usage: bokbo scene --suite S (--task N | --task-file F) [--init I] [--xml OUT.xml]\n"
           "                   [--png OUT.png [--camera C] [--size PX] [--regions]]\n"
           "                   [--shift x:M|y:M] [--scenes builtin|libero [--libero DIR]\n"
           "                   [--robosuite DIR]]\n"
@@ -37,6 +38,8 @@ static void usage(FILE* f) {
           "\n"
           "  --suite S       libero_object or libero_spatial\n"
           "  --task N        task id 0-9 (see 'bokbo list')\n"
+          "  --task-file F   your own task file (checked as 'bokbo task' does), built in the\n"
+          "                  scenes of --suite (in the slot of --task, default 0)\n"
           "  --init I        init state id 0-49 (default 0)\n"
           "  --xml FILE      write the scene MJCF\n"
           "  --png FILE      write a PNG render\n"
@@ -61,6 +64,7 @@ static int parse(int argc, char** argv, scene_opts_t* o) {
     {"shift", required_argument, NULL, 'S'}, {"help", no_argument, NULL, 'h'},
     {"scenes", required_argument, NULL, 'W'}, {"libero", required_argument, NULL, 'L'},
     {"robosuite", required_argument, NULL, 'R'},
+    {"task-file", required_argument, NULL, 'T'},
     {NULL, 0, NULL, 0},
   };
   char err[256];
@@ -79,6 +83,7 @@ static int parse(int argc, char** argv, scene_opts_t* o) {
       case 'W': o->scenes = optarg; break;
       case 'L': o->libero = optarg; break;
       case 'R': o->robosuite = optarg; break;
+      case 'T': o->task_file = optarg; break;
       case 'S':
         if (bk_init_parse_shift(optarg, &o->shift, err, sizeof err)) {
           bk_cli_error("scene", "%s", err);
@@ -89,6 +94,7 @@ static int parse(int argc, char** argv, scene_opts_t* o) {
       default: usage(stderr); return 1;
     }
   }
+  if (o->task_file && o->task < 0) o->task = 0;
   if (!o->suite || o->task < 0) {
     bk_cli_error("scene", "--suite and --task are required (see 'bokbo scene --help')");
     return 1;
@@ -136,7 +142,7 @@ static int write_png(const bk_world_t* w, mjData* d, const scene_opts_t* o) {
 }
 
 int bk_cmd_scene(int argc, char** argv) {
-  scene_opts_t o = {NULL, -1, 0, 256, 0, NULL, NULL, "agentview", {-1, 0}, NULL, NULL, NULL};
+  scene_opts_t o = {NULL, -1, 0, 256, 0, NULL, NULL, "agentview", {-1, 0}, NULL, NULL, NULL, NULL};
   int rc = parse(argc, argv, &o);
   if (rc) return rc < 0 ? BK_EXIT_OK : BK_EXIT_USAGE;
   char err[1024];
@@ -145,7 +151,7 @@ int bk_cmd_scene(int argc, char** argv) {
     bk_cli_error("scene", "%s", err);
     return BK_EXIT_USAGE;
   }
-  bk_world_t* w = bk_scenes_world(&scenes, o.suite, o.task, err, sizeof err);
+  bk_world_t* w = bk_scenes_world_file(&scenes, o.suite, o.task, o.task_file, err, sizeof err);
   if (!w) {
     bk_cli_error("scene", "%s", err);
     return BK_EXIT_USAGE;

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/scenes_opt.h"
+#include "task/check.h"
 #include "core/err.h"
 #include "sim/initstate.h"
 #include "task/catalog.h"
@@ -22,6 +23,8 @@ static void usage(FILE* f) {
           "\n"
           "  --suite S               libero_object or libero_spatial\n"
           "  --task N                task id 0-9\n"
+          "  --task-file F           your own task file (checked as 'bokbo task' does), in\n"
+          "                          the scenes of --suite (slot of --task, default 0)\n"
           "  --init I                init state 0-49 (default 0)\n"
           "  --seed S                episode seed (default 0)\n"
           "  --policy P              policy (default expert)\n"
@@ -64,6 +67,7 @@ static const struct option kOpts[] = {
   {"sampling", required_argument, NULL, 'a'},   {"scorer", required_argument, NULL, 'b'},
   {"run-seed", required_argument, NULL, 'd'},
   BK_SCENES_OPTIONS('W', 'X', 'Y'),
+  {"run-seed", required_argument, NULL, 'd'},   {"task-file", required_argument, NULL, 'F'},
   {NULL, 0, NULL, 0},
 };
 
@@ -121,6 +125,7 @@ static int take(int opt, bk_viewer_cfg_t* c, const char* sc[3]) {
     case 'W': sc[0] = optarg; return 0;
     case 'X': sc[1] = optarg; return 0;
     case 'Y': sc[2] = optarg; return 0;
+    case 'F': c->task_file = optarg; return 0;
     case 'x': c->script = optarg; return 0;
     case 'o': c->screenshot = optarg; return 0;
     case 'h': usage(stdout); return 1;
@@ -131,7 +136,12 @@ static int take(int opt, bk_viewer_cfg_t* c, const char* sc[3]) {
 // cross-option checks: a live episode needs a known suite and a task
 static int check(const bk_viewer_cfg_t* c) {
   if (c->replay_dir) return 0;
-  char names[256];
+  char names[256], err[1024];
+  static bk_task_t task;
+  if (c->task_file && bk_task_load_checked(c->task_file, &task, err, sizeof err)) {
+    bk_cli_error("view", "%s", err);
+    return -1;
+  }
   if (!c->suite || !bk_catalog_suite(c->suite) || c->task < 0) {
     bk_catalog_suite_names(names, sizeof names);
     bk_cli_error("view", "--suite (%s) and --task are required, or --replay DIR", names);
@@ -161,6 +171,7 @@ int bk_cmd_view(int argc, char** argv) {
     bk_cli_error("view", "unexpected argument '%s'", argv[optind]);
     return BK_EXIT_USAGE;
   }
+  if (c.task_file && c.task < 0) c.task = 0;
   if (check(&c)) return BK_EXIT_USAGE;
   char err[1024];
   bk_scenes_t scenes;

@@ -28,6 +28,7 @@ static const command_t kCommands[] = {
   {"report", bk_cmd_report, "statistics, tables and plots for one or more runs"},
   {"repro", bk_cmd_repro, "the paper's protocol end to end (--quick: minutes, what CI runs)"},
   {"view", bk_cmd_view, "GLFW window: a live episode or the replay of a logged one"},
+  {"task", bk_cmd_task, "check task files (form and meaning) and summarise each"},
   {NULL, NULL, NULL},
 };
 

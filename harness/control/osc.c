@@ -80,7 +80,10 @@ int bk_osc_set_goal(bk_osc_t* c, const mjData* d, const double action[BK_ACTION_
   double pos[3], mat[9];
   bk_osc_eef(c, d, pos, mat);
   for (int i = 0; i < 3; i++) c->goal_pos[i] = pos[i] + BK_OSC_POS_SCALE * a[i];
-  // orientation: rotate the current frame by the scaled axis-angle delta (world frame)
+  // orientation: robosuite keeps the previous goal when every rotation delta is exactly 0
+  c->grip_dir = a[6] > 0 ? 1.0 : (a[6] < 0 ? -1.0 : 0.0);
+  if (a[3] == 0 && a[4] == 0 && a[5] == 0) return 0;
+  // otherwise rotate the current frame by the scaled axis-angle delta (world frame)
   double rv[3] = {BK_OSC_ROT_SCALE * a[3], BK_OSC_ROT_SCALE * a[4], BK_OSC_ROT_SCALE * a[5]};
   double angle = sqrt(rv[0] * rv[0] + rv[1] * rv[1] + rv[2] * rv[2]);
   double R[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
@@ -90,7 +93,6 @@ int bk_osc_set_goal(bk_osc_t* c, const mjData* d, const double action[BK_ACTION_
     mju_quat2Mat(R, q);
   }
   mju_mulMatMat(c->goal_mat, R, mat, 3, 3, 3);
-  c->grip_dir = a[6] > 0 ? 1.0 : (a[6] < 0 ? -1.0 : 0.0);
   return 0;
 }
 

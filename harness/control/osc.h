@@ -41,7 +41,9 @@ void bk_osc_free(bk_osc_t* c);
  * gripper state is 0 (half open), the goal is the current pose. d needs kinematics. */
 void bk_osc_reset(bk_osc_t* c, const mjData* d);
 
-/* Sets a new goal from an action (clipped to [-1, 1]) relative to the current pose.
+/* Sets a new goal from an action (clipped to [-1, 1]) relative to the current pose;
+ * when all three rotation deltas are exactly 0 the goal orientation stays what it was
+ * (robosuite's OSC), so pure translations do not let the hand's orientation drift.
  * Returns 0, or BK_EINVAL for a non-finite action (the goal is then unchanged). */
 int bk_osc_set_goal(bk_osc_t* c, const mjData* d, const double action[BK_ACTION_DIM]);
 

@@ -356,7 +356,7 @@ static int build_worlds(run_t* r, char* err, int err_sz) {
   for (int i = 0; i < c->ntask; i++) {
     int t = c->tasks[i];
     if (r->worlds[t]) continue;
-    r->worlds[t] = bk_scenes_world(c->scenes, c->suite, t, err, err_sz);
+    r->worlds[t] = bk_scenes_world_file(c->scenes, c->suite, t, c->task_file, err, err_sz);
     if (!r->worlds[t]) return BK_ENOENT;
   }
   return 0;

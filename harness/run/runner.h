@@ -42,6 +42,7 @@ typedef struct {
   int egl_device;              /* EGL device index (--egl-device) */
   const struct bk_tau* tau;    /* online abstention thresholds, or NULL */
   const struct bk_scenes* scenes; /* world source (sim/scenes.h); NULL: builtin */
+  const char* task_file;       /* a user's task file in the slot of the one task, or NULL */
 } bk_run_cfg_t;
 
 typedef struct {

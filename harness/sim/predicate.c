@@ -40,6 +40,20 @@ static int in_site_box(const mjModel* m, const mjData* d, int site, const mjtNum
   return fabs(l[0]) <= h[0] && fabs(l[1]) <= h[1] && l[2] <= h[2] && l[2] >= -h[2] - zslack;
 }
 
+// the point In tests: LIBERO's object origins are their mesh centres (cans, bottles and
+// cartons 4-7 cm above the bottom) while ours sit at the bottom, so use the centre of the
+// object's collision box, carried from its body frame to the world
+static void object_centre(const bk_world_t* w, const mjData* d, int e, double p[3]) {
+  const bk_ent_t* ent = &w->ent[e];
+  const mjtNum* x = d->xpos + 3 * ent->body;
+  const mjtNum* R = d->xmat + 9 * ent->body;
+  double c[3];
+  for (int i = 0; i < 3; i++) c[i] = 0.5 * (ent->lo[i] + ent->hi[i]);
+  for (int i = 0; i < 3; i++) {
+    p[i] = x[i] + R[3 * i] * c[0] + R[3 * i + 1] * c[1] + R[3 * i + 2] * c[2];
+  }
+}
+
 // On(a, b) for two objects
 static int on_object(const bk_world_t* w, const mjData* d, int a, int b) {
   const mjtNum* pa = d->xpos + 3 * w->ent[a].body;
@@ -78,8 +92,10 @@ static int eval_place(const bk_world_t* w, const mjData* d, const bk_atom_t* a, 
   if (site < 0) {
     return bk_fail(err, err_sz, BK_ENOENT, "predicate on unknown region '%s'", a->arg[1]);
   }
+  double centre[3];
+  object_centre(w, d, e, centre);
+  if (a->pred == BK_PRED_IN) return in_site_box(w->m, d, site, centre, BK_IN_Z_SLACK);
   const mjtNum* p = d->xpos + 3 * w->ent[e].body;
-  if (a->pred == BK_PRED_IN) return in_site_box(w->m, d, site, p, BK_IN_Z_SLACK);
   int owner = body_owner(w, w->m->site_bodyid[site]);
   return in_site_box(w->m, d, site, p, BK_IN_Z_SLACK + 0.05) && bk_pred_contact(w, d, e, owner);
 }

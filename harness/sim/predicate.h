@@ -2,8 +2,10 @@
  *
  * On(a, b), b an object: b.z <= a.z, a and b in contact, body origins closer than
  *   0.03 m in x-y. On(a, region): a's origin inside the region's x-y box and a touching
- *   the region's owner. In(a, site): a's body origin inside the site box, its lower z
- *   bound lowered by 0.01 m. Open/Close(drawer region): joint qpos < -0.14 / > -0.005.
+ *   the region's owner. In(a, site): a's centre inside the site box, its lower z
+ *   bound lowered by 0.01 m. LIBERO tests the body origin, which for its objects is the
+ *   mesh centre; bokbo's origins are at the bottom, so the tested point is the centre of
+ *   the object's collision box (bk_ent_t lo/hi). Open/Close(drawer region): joint qpos < -0.14 / > -0.005.
  * Contacts are read from d->contact, so d must come from mj_forward or mj_step. */
 #ifndef BK_SIM_PREDICATE_H
 #define BK_SIM_PREDICATE_H

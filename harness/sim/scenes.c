@@ -6,14 +6,18 @@
 #include "core/err.h"
 #include "task/catalog.h"
 
-static bk_world_t* builtin_create(const bk_scenes_t* s, const char* suite, int task, char* err,
-                                  int err_sz) {
+static bk_world_t* builtin_create(const bk_scenes_t* s, const char* suite, int task,
+                                  const char* task_file, char* err, int err_sz) {
   (void)s;
-  return bk_world_create(bk_catalog_scenes_dir(), suite, task, err, err_sz);
+  return bk_world_create_file(bk_catalog_scenes_dir(), suite, task, task_file, err, err_sz);
 }
 
-static bk_world_t* libero_create(const bk_scenes_t* s, const char* suite, int task, char* err,
-                                 int err_sz) {
+static bk_world_t* libero_create(const bk_scenes_t* s, const char* suite, int task,
+                                 const char* task_file, char* err, int err_sz) {
+  if (task_file) {
+    bk_fail(err, err_sz, BK_EINVAL, "--task-file works with --scenes builtin only");
+    return NULL;
+  }
   return bk_libero_world_create(&s->libero, suite, task, err, err_sz);
 }
 
@@ -49,6 +53,11 @@ int bk_scenes_init(bk_scenes_t* s, const char* name, const char* libero, const c
 
 bk_world_t* bk_scenes_world(const bk_scenes_t* s, const char* suite, int task, char* err,
                             int err_sz) {
+  return bk_scenes_world_file(s, suite, task, NULL, err, err_sz);
+}
+
+bk_world_t* bk_scenes_world_file(const bk_scenes_t* s, const char* suite, int task,
+                                 const char* task_file, char* err, int err_sz) {
   if (!s) s = &kBuiltin;
-  return s->source->create(s, suite, task, err, err_sz);
+  return s->source->create(s, suite, task, task_file, err, err_sz);
 }

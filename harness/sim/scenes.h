@@ -17,9 +17,10 @@ struct bk_scenes;
 
 typedef struct {
   const char* name;
-  /* builds task `task` of `suite`; NULL with err filled */
-  bk_world_t* (*create)(const struct bk_scenes* s, const char* suite, int task, char* err,
-                        int err_sz);
+  /* builds task `task` of `suite` (with a user's task file in its slot when task_file is
+   * not NULL); NULL with err filled */
+  bk_world_t* (*create)(const struct bk_scenes* s, const char* suite, int task,
+                        const char* task_file, char* err, int err_sz);
 } bk_world_source_t;
 
 typedef struct bk_scenes {
@@ -42,5 +43,10 @@ const bk_scenes_t* bk_scenes_builtin(void);
 /* Builds a world from s (NULL: builtin). */
 bk_world_t* bk_scenes_world(const bk_scenes_t* s, const char* suite, int task, char* err,
                             int err_sz);
+
+/* The same with a user's task file in the slot of task `task` (NULL: the suite's own);
+ * only the builtin source takes one (its objects are bokbo's models). */
+bk_world_t* bk_scenes_world_file(const bk_scenes_t* s, const char* suite, int task,
+                                 const char* task_file, char* err, int err_sz);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "core/err.h"
 #include "sim/world_internal.h"
+#include "task/check.h"
 
 /* robot base positions and region origins of the two arenas (scenes/robot/README.md) */
 static const bk_arena_info_t kArenas[] = {
@@ -245,9 +246,21 @@ int bk_world_index_rest(bk_world_t* w, const bk_robot_names_t* names, char* err,
   return 0;
 }
 
-// resolve the suite and task, and parse the task file
+// a user's task file in the slot of a suite's task: its name and prompt from the file name
+static void user_task_ref(bk_taskref_t* ref, const char* task_file) {
+  const char* base = strrchr(task_file, '/');
+  base = base ? base + 1 : task_file;
+  size_t n = strcspn(base, ".");
+  if (n >= sizeof ref->name) n = sizeof ref->name - 1;
+  memcpy(ref->name, base, n);
+  ref->name[n] = '\0';
+  for (size_t i = 0; i <= n; i++) ref->prompt[i] = ref->name[i] == '_' ? ' ' : ref->name[i];
+  snprintf(ref->path, sizeof ref->path, "%s", task_file);
+}
+
+// resolve the suite and task, and parse and check the task file
 static int load_task(bk_world_t* w, const char* scenes_dir, const char* suite, int task_id,
-                     char* err, int err_sz) {
+                     const char* task_file, char* err, int err_sz) {
   w->suitedef = bk_catalog_suite(suite);
   bk_taskref_t refs[BK_SUITE_NTASK];
   int rc = bk_catalog_tasks(scenes_dir, suite, refs, err, err_sz);
@@ -258,18 +271,24 @@ static int load_task(bk_world_t* w, const char* scenes_dir, const char* suite, i
   }
   snprintf(w->suite, sizeof w->suite, "%s", suite);
   w->ref = refs[task_id];
-  return bk_task_load(w->ref.path, &w->task, err, err_sz);
+  if (task_file) user_task_ref(&w->ref, task_file);
+  return bk_task_load_checked(w->ref.path, &w->task, err, err_sz);
 }
 
 bk_world_t* bk_world_create(const char* scenes_dir, const char* suite, int task_id,
                             char* err, int err_sz) {
+  return bk_world_create_file(scenes_dir, suite, task_id, NULL, err, err_sz);
+}
+
+bk_world_t* bk_world_create_file(const char* scenes_dir, const char* suite, int task_id,
+                                 const char* task_file, char* err, int err_sz) {
   bk_world_t* w = calloc(1, sizeof *w);
   if (!w) {
     bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
     return NULL;
   }
   w->scenes = "builtin";
-  if (load_task(w, scenes_dir, suite, task_id, err, err_sz)) goto fail;
+  if (load_task(w, scenes_dir, suite, task_id, task_file, err, err_sz)) goto fail;
   const bk_arena_info_t* ai = bk_world_arena(w->suitedef->arena);
   snprintf(w->surface_name, sizeof w->surface_name, "%s", ai->surface_name);
   memcpy(w->surface, ai->surface, sizeof w->surface);
@@ -305,7 +324,7 @@ int bk_world_entity(const bk_world_t* w, const char* name) {
 const bk_region_t* bk_world_surface_region(const bk_world_t* w, const char* ref) {
   size_t n = strlen(w->surface_name);
   if (strncmp(ref, w->surface_name, n) != 0 || ref[n] != '_') return NULL;
-  int i = bk_task_find_region(&w->task, ref + n + 1);
+  int i = bk_task_find_region_of(&w->task, w->surface_name, ref + n + 1);
   return i >= 0 ? &w->task.region[i] : NULL;
 }
 

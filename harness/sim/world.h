@@ -81,6 +81,14 @@ typedef struct bk_world {
 bk_world_t* bk_world_create(const char* scenes_dir, const char* suite, int task_id,
                             char* err, int err_sz);
 
+/* The same with a user's task file in the slot of task `task_id` (its id, suite, arena
+ * and horizon; name and prompt from the file name). task_file NULL is bk_world_create.
+ * The file is parsed and checked (bk_task_check) first: an invalid one gives
+ * "file:line:col: ..." and BK_EPARSE or BK_ENOENT; a category the scenes lack gives
+ * BK_ENOENT naming the valid ones; a path that is not a regular file BK_EINVAL. */
+bk_world_t* bk_world_create_file(const char* scenes_dir, const char* suite, int task_id,
+                                 const char* task_file, char* err, int err_sz);
+
 /* Frees everything; NULL is fine. */
 void bk_world_free(bk_world_t* w);
 

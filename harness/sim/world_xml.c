@@ -44,11 +44,37 @@ static int find_section(const char* text, const char* tag, const char** start, s
   return 0;
 }
 
-// append the sections of one fragment file; `name` replaces the {name} token
+// a name as an XML attribute value: & < > " ' escaped (task files may hold any of them)
+static void xml_escape(const char* in, char* out, size_t sz) {
+  size_t k = 0;
+  for (; *in && k + 7 < sz; in++) {
+    const char* rep = NULL;
+    switch (*in) {
+      case '&': rep = "&amp;"; break;
+      case '<': rep = "&lt;"; break;
+      case '>': rep = "&gt;"; break;
+      case '"': rep = "&quot;"; break;
+      case '\'': rep = "&apos;"; break;
+      default: break;
+    }
+    if (rep) {
+      size_t n = strlen(rep);
+      memcpy(out + k, rep, n);
+      k += n;
+    } else {
+      out[k++] = *in;
+    }
+  }
+  out[k] = '\0';
+}
+
+// append the sections of one fragment file; `name` (escaped) replaces the {name} token
 static int add_fragment(assembly_t* a, const char* path, const char* name,
                         const char* wrap_open, char* err, int err_sz) {
   char* text = bk_read_file(path, NULL, err, err_sz);
   if (!text) return BK_EIO;
+  char esc[6 * BK_NAME_MAX + 8];
+  xml_escape(name ? name : "", esc, sizeof esc);
   for (int i = 0; i < NSECTION; i++) {
     const char* start;
     size_t len;
@@ -57,7 +83,7 @@ static int add_fragment(assembly_t* a, const char* path, const char* name,
     int is_world = (strcmp(kSections[i], "worldbody") == 0);
     if (is_world && wrap_open) bk_sb_puts(sb, wrap_open);
     bk_sb_printf(sb, "\n<!-- from %s -->\n", path);
-    bk_sb_replace(sb, start, len, "{name}", name ? name : "");
+    bk_sb_replace(sb, start, len, "{name}", esc);
     if (is_world && wrap_open) bk_sb_puts(sb, "</body>\n");
   }
   free(text);
@@ -73,12 +99,13 @@ static void add_surface_regions(assembly_t* a, const bk_task_t* task, const char
     if (strcmp(r->target, surface) != 0) continue;
     for (int k = 0; k < r->nrange; k++) {
       const bk_rect_t* q = &r->range[k];
-      char suffix[16] = "";
+      char suffix[16] = "", esc[6 * BK_NAME_MAX + 8];
       if (k > 0) snprintf(suffix, sizeof suffix, "_%d", k);
+      xml_escape(r->name, esc, sizeof esc);
       bk_sb_printf(sb,
                    "<site name=\"%s_%s%s\" class=\"region\" pos=\"%.6g %.6g %.6g\" "
                    "size=\"%.6g %.6g 0.001\"/>\n",
-                   surface, r->name, suffix, origin[0] + 0.5 * (q->x0 + q->x1),
+                   surface, esc, suffix, origin[0] + 0.5 * (q->x0 + q->x1),
                    origin[1] + 0.5 * (q->y0 + q->y1), origin[2] + 0.001,
                    0.5 * (q->x1 - q->x0), 0.5 * (q->y1 - q->y0));
     }
@@ -132,16 +159,18 @@ static int add_entities(assembly_t* a, const char* dir, const bk_task_t* task,
 // write header, sections and footer into one string
 static char* finish(assembly_t* a, const char* model_name, const char* common) {
   bk_sb_t out = {0};
-  bk_sb_printf(&out, "<mujoco model=\"%s\">\n", model_name);
+  char esc[6 * BK_NAME_MAX + 8];
+  xml_escape(model_name, esc, sizeof esc);
+  bk_sb_printf(&out, "<mujoco model=\"%s\">\n", esc);
   bk_sb_puts(&out,
              "  <!-- assembled by bokbo from scenes/; one model per task -->\n"
              "  <compiler angle=\"radian\" autolimits=\"true\"/>\n"
-             "  <option timestep=\"0.002\" cone=\"pyramidal\" impratio=\"10\"/>\n"
+             "  <option timestep=\"0.002\" cone=\"elliptic\" impratio=\"20\"/>\n"
              "  <size nconmax=\"400\" njmax=\"2000\" nstack=\"1000000\"/>\n"
              "  <visual>\n"
              "    <global offwidth=\"1024\" offheight=\"1024\"/>\n"
              "    <quality shadowsize=\"4096\"/>\n"
-             "    <map znear=\"0.01\"/>\n"
+             "    <map znear=\"0.001\"/>\n"
              "  </visual>\n"
              "  <!-- scenes/common.xml -->\n");
   bk_sb_puts(&out, common);

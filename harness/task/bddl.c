@@ -9,11 +9,13 @@
 
 #include "core/err.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef enum { TOK_EOF = 0, TOK_OPEN, TOK_CLOSE, TOK_WORD } tok_kind_t;
 
@@ -175,8 +177,12 @@ static int expect_close(parser_t* ps, const char* what) {
 }
 
 /* copy the current word into out (BK_NAME_MAX bytes) and move on */
-static int read_name(parser_t* ps, char* out, const char* what) {
+static int read_name_at(parser_t* ps, char* out, bk_pos_t* at, const char* what) {
   if (ps->tok.kind != TOK_WORD) return fail_got(ps, what);
+  if (at) {
+    at->line = ps->tok.line;
+    at->col = ps->tok.col;
+  }
   if (ps->tok.len >= BK_NAME_MAX)
     return fail(ps, "%s of at most %d characters, got %d", what, BK_NAME_MAX - 1,
                 ps->tok.len);
@@ -184,6 +190,10 @@ static int read_name(parser_t* ps, char* out, const char* what) {
   out[ps->tok.len] = '\0';
   next(ps);
   return 0;
+}
+
+static int read_name(parser_t* ps, char* out, const char* what) {
+  return read_name_at(ps, out, NULL, what);
 }
 
 /* parse the current word as a finite number and move on */
@@ -219,7 +229,7 @@ static int parse_atom(parser_t* ps, bk_atom_t* atom) {
   snprintf(what, sizeof what, "%d argument%s to %s", atom->nargs,
            atom->nargs > 1 ? "s" : "", pred_names[p]);
   for (int i = 0; i < atom->nargs; i++) {
-    int rc = read_name(ps, atom->arg[i], what);
+    int rc = read_name_at(ps, atom->arg[i], &atom->at[i], what);
     if (rc) return rc;
   }
   snprintf(what, sizeof what, "')' after %d argument%s of %s", atom->nargs,
@@ -314,7 +324,7 @@ static int parse_yaw(parser_t* ps, bk_region_t* reg) {
 static int parse_region_key(parser_t* ps, bk_region_t* reg) {
   if (word_is(ps, ":target")) {
     next(ps);
-    int rc = read_name(ps, reg->target, "a name after :target");
+    int rc = read_name_at(ps, reg->target, &reg->target_at, "a name after :target");
     return rc ? rc : expect_close(ps, "')' to close (:target");
   }
   if (word_is(ps, ":ranges")) {
@@ -328,9 +338,12 @@ static int parse_region_key(parser_t* ps, bk_region_t* reg) {
   return fail_got(ps, ":target, :ranges or :yaw_rotation in a region");
 }
 
-static int region_exists(const bk_task_t* task, const char* name, int upto) {
+/* a region of the same name and target before index upto */
+static int region_exists(const bk_task_t* task, const bk_region_t* reg, int upto) {
   for (int i = 0; i < upto; i++)
-    if (strcmp(task->region[i].name, name) == 0) return 1;
+    if (strcmp(task->region[i].name, reg->name) == 0 &&
+        strcmp(task->region[i].target, reg->target) == 0)
+      return 1;
   return 0;
 }
 
@@ -341,10 +354,8 @@ static int parse_region(parser_t* ps, bk_task_t* task) {
   bk_region_t* reg = &task->region[task->nregion];
   next(ps);
   tok_t at = ps->tok;
-  int rc = read_name(ps, reg->name, "a region name");
+  int rc = read_name_at(ps, reg->name, &reg->at, "a region name");
   if (rc) return rc;
-  if (region_exists(task, reg->name, task->nregion))
-    return fail_at(ps, &at, "a new region name, got '%s' a second time", reg->name);
   task->nregion++;
   while (ps->tok.kind == TOK_OPEN) {
     next(ps);
@@ -352,6 +363,9 @@ static int parse_region(parser_t* ps, bk_task_t* task) {
   }
   if (ps->tok.kind == TOK_CLOSE && reg->target[0] == '\0')
     return fail(ps, "(:target ...) in region '%s'", reg->name);
+  if (region_exists(task, reg, task->nregion - 1))
+    return fail_at(ps, &at, "a new region name for target '%s', got '%s' a second time",
+                   reg->target, reg->name);
   return expect_close(ps, "')' to close a region");
 }
 
@@ -379,7 +393,7 @@ static int add_entity(parser_t* ps, bk_task_t* task, bk_entity_t* list, int* n,
   if (*n >= BK_TASK_MAX_ENTITIES)
     return fail(ps, "at most %d names in %s", BK_TASK_MAX_ENTITIES, section);
   tok_t at = ps->tok;
-  int rc = read_name(ps, list[*n].name, "a name");
+  int rc = read_name_at(ps, list[*n].name, &list[*n].at, "a name");
   if (rc) return rc;
   if (entity_exists(task, list[*n].name))
     return fail_at(ps, &at, "a new name in %s, got '%s' a second time", section,
@@ -444,7 +458,8 @@ static int parse_interest(parser_t* ps, bk_task_t* task) {
   while (ps->tok.kind == TOK_WORD) {
     if (task->ninterest >= BK_TASK_MAX_ENTITIES)
       return fail(ps, "at most %d names in (:obj_of_interest", BK_TASK_MAX_ENTITIES);
-    int rc = read_name(ps, task->interest[task->ninterest++], "a name");
+    int k = task->ninterest++;
+    int rc = read_name_at(ps, task->interest[k], &task->interest_at[k], "a name");
     if (rc) return rc;
   }
   return expect_close(ps, "')' to close (:obj_of_interest");
@@ -533,6 +548,10 @@ int bk_task_parse(const char* text, const char* filename, bk_task_t* task, char*
 int bk_task_load(const char* path, bk_task_t* task, char* err, int err_sz) {
   if (!task || !path) return bk_fail(err, err_sz, BK_EINVAL, "bk_task_load: NULL argument");
   memset(task, 0, sizeof *task);
+  // a FIFO or device would block or never end: only regular files are task files
+  struct stat st;
+  if (stat(path, &st) != 0) return bk_fail(err, err_sz, BK_EIO, "%s: %s", path, strerror(errno));
+  if (!S_ISREG(st.st_mode)) return bk_fail(err, err_sz, BK_EINVAL, "%s: not a regular file", path);
   char* text = bk_read_file(path, NULL, err, err_sz);
   if (!text) return BK_EIO;
   int rc = bk_task_parse(text, path, task, err, err_sz);
@@ -545,6 +564,25 @@ int bk_task_load(const char* path, bk_task_t* task, char* err, int err_sz) {
 int bk_task_find_region(const bk_task_t* task, const char* name) {
   for (int i = 0; i < task->nregion; i++)
     if (strcmp(task->region[i].name, name) == 0) return i;
+  return -1;
+}
+
+int bk_task_find_region_of(const bk_task_t* task, const char* target, const char* name) {
+  for (int i = 0; i < task->nregion; i++)
+    if (strcmp(task->region[i].target, target) == 0 && strcmp(task->region[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+int bk_task_find_region_ref(const bk_task_t* task, const char* ref) {
+  size_t n = strlen(ref);
+  for (int i = 0; i < task->nregion; i++) {
+    const bk_region_t* r = &task->region[i];
+    size_t nt = strlen(r->target), nn = strlen(r->name);
+    if (nt + 1 + nn == n && strncmp(ref, r->target, nt) == 0 && ref[nt] == '_' &&
+        strcmp(ref + nt + 1, r->name) == 0)
+      return i;
+  }
   return -1;
 }
 

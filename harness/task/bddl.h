@@ -23,6 +23,11 @@ typedef struct {
   double x0, y0, x1, y1;  /* x_min y_min x_max y_max, relative to the target */
 } bk_rect_t;
 
+/* where a name was written: 1-based line and column (bytes) */
+typedef struct {
+  int line, col;
+} bk_pos_t;
+
 typedef struct {
   char name[BK_NAME_MAX];    /* as written, e.g. "plate_region" or "contain_region" */
   char target[BK_NAME_MAX];  /* fixture or object the region belongs to */
@@ -30,11 +35,13 @@ typedef struct {
   bk_rect_t range[BK_TASK_MAX_RANGES];
   int has_yaw;
   double yaw[2];             /* yaw_rotation (min, max) in radians when has_yaw */
+  bk_pos_t at, target_at;    /* where the name and the target were written */
 } bk_region_t;
 
 typedef struct {
   char name[BK_NAME_MAX];      /* instance, e.g. "akita_black_bowl_1" */
   char category[BK_NAME_MAX];  /* e.g. "akita_black_bowl" */
+  bk_pos_t at;                 /* where the name was written */
 } bk_entity_t;
 
 typedef enum {
@@ -45,6 +52,7 @@ typedef struct {
   bk_pred_t pred;
   int nargs;                       /* 2 for On/In, 1 otherwise */
   char arg[2][BK_NAME_MAX];        /* e.g. "plate_1", "main_table_plate_region" */
+  bk_pos_t at[2];                  /* where each argument was written */
 } bk_atom_t;
 
 typedef enum { BK_EXPR_ATOM = 0, BK_EXPR_AND, BK_EXPR_OR, BK_EXPR_NOT } bk_exprop_t;
@@ -69,6 +77,7 @@ typedef struct {
   bk_entity_t object[BK_TASK_MAX_ENTITIES];
   int ninterest;
   char interest[BK_TASK_MAX_ENTITIES][BK_NAME_MAX];
+  bk_pos_t interest_at[BK_TASK_MAX_ENTITIES];
   int ninit;
   bk_atom_t init[BK_TASK_MAX_ATOMS];
   int ngoal;                       /* number of nodes; 0 when there is no goal */
@@ -81,11 +90,18 @@ typedef struct {
 int bk_task_parse(const char* text, const char* filename, bk_task_t* task,
                   char* err, int err_sz);
 
-/* Reads and parses a file; same contract as bk_task_parse. */
+/* Reads and parses a file; same contract as bk_task_parse. A path that is not a regular
+ * file (a FIFO, a device, a directory) is refused with BK_EINVAL before it is opened. */
 int bk_task_load(const char* path, bk_task_t* task, char* err, int err_sz);
 
-/* Lookups; return the index or -1. */
+/* Lookups; return the index or -1. Region names are unique per target only (LIBERO's
+ * libero_goal files have top_region on two fixtures): bk_task_find_region returns the
+ * first region of that name, bk_task_find_region_of the one of a target, and
+ * bk_task_find_region_ref the region a reference "<target>_<name>" (as atoms write it,
+ * e.g. "wooden_cabinet_1_top_region") names. */
 int bk_task_find_region(const bk_task_t* task, const char* name);
+int bk_task_find_region_of(const bk_task_t* task, const char* target, const char* name);
+int bk_task_find_region_ref(const bk_task_t* task, const char* ref);
 int bk_task_find_object(const bk_task_t* task, const char* name);
 int bk_task_find_fixture(const bk_task_t* task, const char* name);
 

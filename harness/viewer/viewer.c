@@ -120,7 +120,7 @@ static int load_world(viewer_t* v, const char* suite, int task) {
   bk_vsim_free(v->sim);
   v->sim = NULL;
   bk_world_free(v->w);
-  v->w = bk_scenes_world(v->cfg->scenes, suite, task, v->err, v->err_sz);
+  v->w = bk_scenes_world_file(v->cfg->scenes, suite, task, v->cfg->task_file, v->err, v->err_sz);
   if (!v->w) return BK_EINVAL;
   // scenes that ask for it (LIBERO's) draw no collision geoms, as robosuite's renderer
   if (mj_name2id(v->w->m, mjOBJ_NUMERIC, "bokbo_hide_collision") >= 0) v->opt.geomgroup[0] = 0;

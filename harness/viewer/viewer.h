@@ -20,6 +20,7 @@ typedef struct {
   /* live episode */
   const char* suite;           /* base suite */
   int task, init, seed;
+  const char* task_file;       /* a user's task file in the slot of `task`, or NULL */
   const char* policy;          /* policy name (default expert) */
   const char* policy_opts;     /* may be NULL */
   int k, chunk, open_loop, max_steps;  /* max_steps 0: the suite's */
