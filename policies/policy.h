@@ -72,7 +72,15 @@ const bk_policy_ops_t* bk_policy_find(const char* name);
 /* "a, b, c" of the policy names, for error messages. */
 void bk_policy_names(char* buf, int sz);
 
-/* Fills obs->state from d: grip-site position, its orientation as axis-angle, fingers. */
+/* Fills obs->state from d as LIBERO's evaluators hand it to policies: the grip site's
+ * position (3); robosuite's quat2axisangle of the hand body's orientation (3: the body
+ * robot0_right_hand, or robot0_hand of the built-in robot; identity when neither exists);
+ * the two finger joints' qpos (2). */
 void bk_policy_state(const bk_world_t* w, const mjData* d, double state[BK_STATE_DIM]);
+
+/* robosuite's quat2axisangle of a unit quaternion q = (w, x, y, z) (MuJoCo's order):
+ * angle = 2 acos(w) with w clipped to [-1, 1], axis = (x, y, z) / sqrt(1 - w^2), the
+ * zero vector when that is 0; no flip to w >= 0, so angles run up to 2 pi. */
+void bk_policy_axisangle(const double q[4], double v[3]);
 
 #endif
