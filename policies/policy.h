@@ -61,6 +61,13 @@ typedef struct {
   /* optional (NULL when the policy has no distribution): the mean log-probability, under
    * the policy's own distribution at T = 1, of a given chunk of h actions in this state */
   double (*logprob)(void* self, const bk_obs_t* obs, const double* chunk, int h);
+  /* optional (remote policies): the message of the last failed reset or act (a server's
+   * traceback line, "connection refused", ...); an episode that fails this way is retried
+   * up to the run's --retries times, the policy reconnecting in its reset */
+  const char* (*error)(void* self);
+  /* optional (remote policies): what the last act cost: server-side inference time in ms
+   * (NaN when the server does not say) and the number of server calls it made */
+  void (*cost)(void* self, double* infer_ms, int* calls);
 } bk_policy_ops_t;
 
 /* The built-in policies, NULL-terminated. */

@@ -6,10 +6,12 @@
 
 extern const bk_policy_ops_t bk_expert_policy;
 extern const bk_policy_ops_t bk_simvla_policy;
+extern const bk_policy_ops_t bk_openpi_policy;
 
 const bk_policy_ops_t* const bk_policies[] = {
   &bk_expert_policy,
   &bk_simvla_policy,
+  &bk_openpi_policy,
   NULL,
 };
 

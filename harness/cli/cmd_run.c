@@ -31,6 +31,10 @@ typedef struct {
   int force, quiet;
   char out[1024];
   bk_thr_t thr;
+  const char* server;          /* --server URL (may carry a key: never written in full) */
+  const char* user_opts;       /* --policy-opt as given (run.json) */
+  double timeout;              /* --timeout S, 0 for the policy's default */
+  char popts[2048];            /* what the policy is created with: server, timeout, options */
 } run_opts_t;
 
 static void usage(FILE* f) {
@@ -48,6 +52,10 @@ static void usage(FILE* f) {
           "  --seeds IDS             episode seeds (default 0)\n"
           "  --policy P              policy (default expert; see 'bokbo list')\n"
           "  --policy-opt K=V,...    options passed to the policy\n"
+          "  --server URL            remote policy server: ws://[key@]host:8000 (openpi)\n"
+          "  --timeout S             seconds to wait for each server reply (default 30)\n"
+          "  --retries N             reruns of an episode a remote policy failed (default 2)\n"
+          "  --log-actions           records keep every executed action (\"actions\")\n"
           "  --out DIR               run directory (default results/runs/<suite>_<policy>)\n"
           "  --threads N             worker threads (default: number of cores)\n"
           "  --max-steps N           control steps per episode (default 280 object, 220 spatial)\n"
@@ -116,6 +124,8 @@ static const struct option kOpts[] = {
   {"video-every", required_argument, NULL, 'Y'}, {"frames", no_argument, NULL, 'G'},
   {"gl", required_argument, NULL, 'L'},        {"abstain", required_argument, NULL, 'B'},
   {"egl-device", required_argument, NULL, 'U'}, {"shard", required_argument, NULL, 'H'},
+  {"server", required_argument, NULL, 'W'},    {"timeout", required_argument, NULL, 'O'},
+  {"retries", required_argument, NULL, 'X'},   {"log-actions", no_argument, NULL, 'Z'},
   {NULL, 0, NULL, 0},
 };
 
@@ -196,6 +206,15 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
       r->ep.run_seed = (uint64_t)v;
       return 0;
     }
+    case 'W': o->server = optarg; return 0;
+    case 'O': {
+      int v;
+      if (opt_int("timeout", 1, 86400, &v)) return -1;
+      o->timeout = v;
+      return 0;
+    }
+    case 'X': return opt_int("retries", 0, 100, &r->ep.retries);
+    case 'Z': r->ep.log_actions = 1; return 0;
     case 'r': r->resume = 1; return 0;
     case 'f': o->force = 1; return 0;
     case 'q': o->quiet = 1; return 0;
@@ -324,6 +343,14 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
     return -1;
   }
   if (!o->out[0]) snprintf(o->out, sizeof o->out, "results/runs/%s_%s", r->suite, r->policy->name);
+  // a remote policy gets --server and --timeout ahead of its own options
+  o->user_opts = r->policy_opts;
+  if (o->server) {
+    int n = snprintf(o->popts, sizeof o->popts, "server=%s", o->server);
+    if (o->timeout > 0) n += snprintf(o->popts + n, sizeof o->popts - (size_t)n, ",timeout=%g", o->timeout);
+    if (r->policy_opts) snprintf(o->popts + n, sizeof o->popts - (size_t)n, ",%s", r->policy_opts);
+    r->policy_opts = o->popts;
+  }
   // the policy's options are checked now, before anything is written
   char err[512];
   void* probe = r->policy->create(r->policy_opts, err, sizeof err);
@@ -341,6 +368,7 @@ static int parse(int argc, char** argv, run_opts_t* o) {
   r->ep.chunk = 8;  // open_loop defaults to min(8, chunk) once --chunk is known
   r->ep.k = 1;
   r->ep.ref = bk_policy_find("expert");
+  r->ep.retries = 2;
   r->shift.axis = -1;
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   r->threads = ncpu > 0 ? (int)ncpu : 1;
@@ -357,6 +385,18 @@ static int parse(int argc, char** argv, run_opts_t* o) {
   return finish_options(o, have_tasks, have_inits);
 }
 
+// an argument with a server key ("ws://KEY@host") cut to the key's first two characters
+static void redact(const char* arg, char* out, int sz) {
+  const char* sep = strstr(arg, "://");
+  const char* at = sep ? strchr(sep + 3, '@') : NULL;
+  const char* slash = sep ? strchr(sep + 3, '/') : NULL;
+  if (!at || (slash && slash < at)) {
+    snprintf(out, (size_t)sz, "%s", arg);
+    return;
+  }
+  snprintf(out, (size_t)sz, "%.*s%.2s***%s", (int)(sep + 3 - arg), arg, sep + 3, at);
+}
+
 // the run's configuration as JSON: what run.json stores and --resume compares
 static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   const bk_run_cfg_t* r = &o->run;
@@ -369,7 +409,12 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddStringToObject(j, "suite", name);
   cJSON_AddStringToObject(j, "base_suite", r->suite);
   cJSON_AddStringToObject(j, "policy", r->policy->name);
-  cJSON_AddStringToObject(j, "policy_opts", r->policy_opts ? r->policy_opts : "");
+  cJSON_AddStringToObject(j, "policy_opts", o->user_opts ? o->user_opts : "");
+  if (o->server) {
+    char shown[600];
+    redact(o->server, shown, sizeof shown);
+    cJSON_AddStringToObject(j, "server", shown);
+  }
   cJSON_AddNumberToObject(j, "k", r->ep.k);
   cJSON_AddStringToObject(j, "sampling", o->sampling_text ? o->sampling_text : "greedy");
   cJSON_AddStringToObject(j, "scorer", bk_score_name(r->ep.scorer));
@@ -390,7 +435,11 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddNumberToObject(j, "shard", r->shard);
   cJSON_AddNumberToObject(j, "nshard", r->nshard ? r->nshard : 1);
   cJSON* cmd = cJSON_AddArrayToObject(j, "command");
-  for (int i = 0; i < argc; i++) cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
+  for (int i = 0; i < argc; i++) {
+    char shown[600];
+    redact(argv[i], shown, sizeof shown);
+    cJSON_AddItemToArray(cmd, cJSON_CreateString(shown));
+  }
   time_t now = time(NULL);
   char stamp[32];
   strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));

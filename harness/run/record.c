@@ -77,6 +77,10 @@ static void put_candidates(bk_sb_t* sb, const bk_decision_t* d) {
     bk_sb_puts(sb, "null");
   }
   put_list(sb, "features", d->feat, BK_NFEATURE);
+  if (d->calls) {  // remote policies only
+    bk_sb_printf(sb, ",\"calls\":%d,\"infer_ms\":", d->calls);
+    put_number(sb, d->infer_ms);
+  }
 }
 
 // a force triple as {"robot_object": x, ...}
@@ -132,5 +136,19 @@ void bk_record_write(const bk_record_ctx_t* c, const bk_episode_t* e, bk_sb_t* s
     if (j) bk_sb_puts(sb, ",");
     put_decision(sb, e, &e->dec[j]);
   }
-  bk_sb_puts(sb, "]}\n");
+  bk_sb_puts(sb, "]");
+  if (e->attempts) bk_sb_printf(sb, ",\"attempts\":%d", e->attempts);  // remote policies only
+  if (e->actions) {  // --log-actions: the executed actions, exactly
+    bk_sb_puts(sb, ",\"actions\":[");
+    for (int s = 0; s < e->steps; s++) {
+      bk_sb_puts(sb, s ? ",[" : "[");
+      for (int i = 0; i < BK_ACTION_DIM; i++) {
+        if (i) bk_sb_puts(sb, ",");
+        put_exact(sb, e->actions[(size_t)s * BK_ACTION_DIM + i]);
+      }
+      bk_sb_puts(sb, "]");
+    }
+    bk_sb_puts(sb, "]");
+  }
+  bk_sb_puts(sb, "}\n");
 }
