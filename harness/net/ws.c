@@ -23,6 +23,7 @@ struct bk_ws {
   unsigned char* rx;           /* the message being received */
   size_t rx_n, rx_cap;
   int rx_done, rx_binary;
+  int rx_handed;               /* the complete message went to the caller: drop it next */
   unsigned char* tx;           /* LWS_PRE bytes of headroom, then the message */
   size_t tx_n, tx_cap;
   int tx_pending;
@@ -51,7 +52,7 @@ static void keep_last_line(bk_ws_t* ws, const unsigned char* s, size_t n) {
 
 // append received bytes; a whole message when the final fragment is in
 static int receive(bk_ws_t* ws, struct lws* wsi, const void* in, size_t len) {
-  if (ws->rx_done) ws->rx_n = ws->rx_done = 0;
+  if (ws->rx_done) ws->rx_n = ws->rx_done = ws->rx_handed = 0;  // lockstep: the newest wins
   if (ws->rx_n + len > ws->rx_cap) {
     size_t cap = (ws->rx_n + len) * 2;
     unsigned char* p = realloc(ws->rx, cap);
@@ -215,9 +216,11 @@ int bk_ws_send(bk_ws_t* ws, const void* data, size_t n, double timeout_s, char* 
 
 int bk_ws_recv(bk_ws_t* ws, const unsigned char** data, size_t* n, int* binary,
                double timeout_s, char* err, int err_sz) {
-  if (ws->rx_done) ws->rx_n = ws->rx_done = 0;
-  if (ws->state == WS_OPEN && wait_for(ws, &ws->rx_done, timeout_s) == 0) {
+  // a message that came in with an earlier one (the metadata with the handshake) waits
+  if (ws->rx_handed) ws->rx_n = ws->rx_done = ws->rx_handed = 0;
+  if (ws->rx_done || (ws->state == WS_OPEN && wait_for(ws, &ws->rx_done, timeout_s) == 0)) {
     // a text frame is the server's traceback (openpi closes with 1011 after it)
+    ws->rx_handed = 1;
     if (!ws->rx_binary) return bk_fail(err, err_sz, BK_EIO, "server error: %s", ws->text);
     *data = ws->rx;
     *n = ws->rx_n;
@@ -226,7 +229,7 @@ int bk_ws_recv(bk_ws_t* ws, const unsigned char** data, size_t* n, int* binary,
   }
   if (ws->state == WS_OPEN) return bk_fail(err, err_sz, BK_EIO, "no reply within %g s", timeout_s);
   if (ws->text[0]) {
-    return bk_fail(err, err_sz, BK_EIO, "server error (close %d): %s", ws->close_code, ws->text);
+    return bk_fail(err, err_sz, BK_EIO, "server error: %s", ws->text);
   }
   if (ws->close_code) return bk_fail(err, err_sz, BK_EIO, "server closed the connection (code %d)", ws->close_code);
   return bk_fail(err, err_sz, BK_EIO, "server closed the connection");
