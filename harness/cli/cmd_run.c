@@ -31,6 +31,7 @@ typedef struct {
   int force, quiet;
   char out[1024];
   bk_thr_t thr;
+  const char* plugin;          /* --policy plugin:PATH */
   const char* server;          /* --server URL (may carry a key: never written in full) */
   const char* user_opts;       /* --policy-opt as given (run.json) */
   double timeout;              /* --timeout S, 0 for the policy's default */
@@ -50,7 +51,7 @@ static void usage(FILE* f) {
           "  --tasks IDS             task ids, e.g. 0-9 or 0,4,9 (default 0-9)\n"
           "  --inits IDS             init state ids 0-49 (default 0-49)\n"
           "  --seeds IDS             episode seeds (default 0)\n"
-          "  --policy P              policy (default expert; see 'bokbo list')\n"
+          "  --policy P              policy (default expert; see 'bokbo list'), or plugin:LIB.so\n"
           "  --policy-opt K=V,...    options passed to the policy\n"
           "  --server URL            remote policy server: ws://[key@]host:8000 (openpi)\n"
           "  --timeout S             seconds to wait for each server reply (default 30)\n"
@@ -141,7 +142,8 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
       return opt_ids("inits", 0, BK_NINIT - 1, r->inits, BK_RUN_MAX_IDS, &r->ninit);
     case 'e': return opt_ids("seeds", 0, 1000000, r->seeds, BK_RUN_MAX_IDS, &r->nseed);
     case 'p':
-      if ((r->policy = bk_policy_find(optarg))) return 0;
+      if (!strncmp(optarg, "plugin:", 7)) o->plugin = optarg + 7;
+      if ((r->policy = bk_policy_find(o->plugin ? "plugin" : optarg))) return 0;
       bk_policy_names(err, sizeof err);
       bk_cli_error("run", "unknown policy '%s' (valid: %s)", optarg, err);
       return -1;
@@ -344,11 +346,19 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
   }
   if (!o->out[0]) snprintf(o->out, sizeof o->out, "results/runs/%s_%s", r->suite, r->policy->name);
   // a remote policy gets --server and --timeout ahead of its own options
+  // (a plugin gets its library's path first)
   o->user_opts = r->policy_opts;
-  if (o->server) {
-    int n = snprintf(o->popts, sizeof o->popts, "server=%s", o->server);
-    if (o->timeout > 0) n += snprintf(o->popts + n, sizeof o->popts - (size_t)n, ",timeout=%g", o->timeout);
-    if (r->policy_opts) snprintf(o->popts + n, sizeof o->popts - (size_t)n, ",%s", r->policy_opts);
+  if (o->server || o->plugin) {
+    size_t n = 0, sz = sizeof o->popts;
+    if (o->plugin) n += (size_t)snprintf(o->popts + n, sz - n, "path=%s,", o->plugin);
+    if (o->server && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "server=%s,", o->server);
+    if (o->server && o->timeout > 0 && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "timeout=%g,", o->timeout);
+    if (r->policy_opts && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "%s,", r->policy_opts);
+    if (n >= sz) {
+      bk_cli_error("run", "--server, --policy-opt: too long");
+      return -1;
+    }
+    o->popts[n - 1] = '\0';  // the last comma
     r->policy_opts = o->popts;
   }
   // the policy's options are checked now, before anything is written
@@ -410,6 +420,7 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddStringToObject(j, "base_suite", r->suite);
   cJSON_AddStringToObject(j, "policy", r->policy->name);
   cJSON_AddStringToObject(j, "policy_opts", o->user_opts ? o->user_opts : "");
+  if (o->plugin) cJSON_AddStringToObject(j, "plugin", o->plugin);
   if (o->server) {
     char shown[600];
     redact(o->server, shown, sizeof shown);
