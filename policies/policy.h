@@ -45,6 +45,9 @@ enum {
   BK_POLICY_PRIVILEGED = 1u << 0,   /* reads the simulation state (expert, simvla) */
   BK_POLICY_IMAGES = 1u << 1,       /* wants camera images in the observation */
   BK_POLICY_DISTRIBUTION = 1u << 2, /* can sample at a temperature and give log-probs */
+  BK_POLICY_RAW_IMAGES = 1u << 3,   /* with IMAGES: the 256 x 256 rotated renders, unresized
+                                       (the policy prepares them itself, e.g. OFT's JPEG +
+                                       Lanczos) */
 };
 
 typedef struct {

@@ -8,11 +8,15 @@ extern const bk_policy_ops_t bk_expert_policy;
 extern const bk_policy_ops_t bk_simvla_policy;
 extern const bk_policy_ops_t bk_openpi_policy;
 extern const bk_policy_ops_t bk_plugin_policy;
+extern const bk_policy_ops_t bk_oft_policy;
+extern const bk_policy_ops_t bk_openvla_policy;
 
 const bk_policy_ops_t* const bk_policies[] = {
   &bk_expert_policy,
   &bk_simvla_policy,
   &bk_openpi_policy,
+  &bk_oft_policy,
+  &bk_openvla_policy,
   &bk_plugin_policy,
   NULL,
 };

@@ -12,6 +12,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libosmesa6-dev libgl-dev libegl-dev libglfw3-dev \
   libpng-dev libcjson-dev \
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libcriterion-dev liblinear-dev libcairo2-dev fonts-dejavu-core \
-  libwebsockets-dev libmsgpack-dev \
-  xvfb xauth python3 python3-numpy python3-scipy python3-websockets python3-msgpack >/dev/null
+  libwebsockets-dev libmsgpack-dev libcurl4-openssl-dev libjpeg62-turbo-dev \
+  xvfb xauth python3 python3-numpy python3-scipy python3-websockets python3-msgpack python3-pil >/dev/null
 echo "bokbo: dependencies installed"

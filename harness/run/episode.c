@@ -199,10 +199,11 @@ static void reference_error(bk_episode_ctx_t* ctx, const bk_obs_t* obs, bk_rng_t
 
 // LIBERO-style observation images for policies that want them (renderer made lazily,
 // in this worker's thread)
-static int images(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_obs_t* obs,
+static int images(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, unsigned flags, bk_obs_t* obs,
                   bk_episode_t* ep) {
   char err[256];
-  size_t n = (size_t)BK_OBS_POLICY_SIZE * BK_OBS_POLICY_SIZE * 3;
+  int size = flags & BK_POLICY_RAW_IMAGES ? BK_OBS_RENDER_SIZE : BK_OBS_POLICY_SIZE;
+  size_t n = (size_t)BK_OBS_RENDER_SIZE * BK_OBS_RENDER_SIZE * 3;
   if (!ctx->render) {
     ctx->render = bk_render_create_on(ctx->w->m, BK_OBS_RENDER_SIZE, BK_OBS_RENDER_SIZE,
                                       (bk_gl_t)cfg->gl, cfg->egl_device, err, sizeof err);
@@ -213,14 +214,14 @@ static int images(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_obs_t* 
       return BK_EGL;
     }
   }
-  if (bk_render_obs_pair(ctx->render, ctx->w->m, ctx->d, BK_OBS_POLICY_SIZE, ctx->image,
-                         ctx->wrist, err, sizeof err)) {
+  if (bk_render_obs_pair(ctx->render, ctx->w->m, ctx->d, size, ctx->image, ctx->wrist, err,
+                         sizeof err)) {
     snprintf(ep->error, sizeof ep->error, "images: %.200s", err);
     return BK_EGL;
   }
   obs->image = ctx->image;
   obs->wrist_image = ctx->wrist;
-  obs->image_size = BK_OBS_POLICY_SIZE;
+  obs->image_size = size;
   return 0;
 }
 
@@ -229,7 +230,7 @@ static int decide(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_p
                   void* self, uint64_t eseed, bk_decision_t* dec, bk_episode_t* ep) {
   bk_obs_t obs = {ctx->w, ctx->d, {0}, ctx->w->ref.prompt, NULL, NULL, 0, ep->steps};
   bk_policy_state(ctx->w, ctx->d, obs.state);
-  if ((ops->flags & BK_POLICY_IMAGES) && images(ctx, cfg, &obs, ep)) return BK_EGL;
+  if ((ops->flags & BK_POLICY_IMAGES) && images(ctx, cfg, ops->flags, &obs, ep)) return BK_EGL;
   bk_rng_t rng;
   uint64_t key[2] = {eseed, (uint64_t)ep->ndecision};
   bk_rng_seed(&rng, key, 2);

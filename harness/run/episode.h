@@ -102,8 +102,8 @@ typedef struct bk_episode_ctx {
   const bk_policy_ops_t* ref;  /* reference policy (cfg->ref), or NULL */
   void* ref_self;              /* its instance */
   struct bk_render* render;    /* policy images (created on first use, this thread) */
-  unsigned char* image;        /* agentview, 224 x 224 x 3 */
-  unsigned char* wrist;        /* robot0_eye_in_hand, 224 x 224 x 3 */
+  unsigned char* image;        /* agentview, 224 x 224 x 3 (256 x 256 for raw images) */
+  unsigned char* wrist;        /* robot0_eye_in_hand, the same */
 } bk_episode_ctx_t;
 
 /* Allocates what one worker needs to run episodes of w (and a reference policy
