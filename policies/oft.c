@@ -73,7 +73,9 @@ static void* create_any(const char* opts, int single, char* err, int err_sz) {
   x->img[0] = malloc(n);
   x->img[1] = malloc(n);
   x->scratch = malloc(sizeof(double) * OFT_SIZE * BK_OBS_RENDER_SIZE * 3);
-  if (bk_remote_parse(rest, "http", &x->o, err, err_sz) || !x->raw || !x->img[0] || !x->img[1] ||
+  if (bk_remote_parse(rest, "http", &x->o, err, err_sz) ||
+      (x->o.temperature && bk_fail(err, err_sz, BK_EINVAL, "the %s deploy server has no sampling API: use "
+                                   "--sampling perturb or repeat", single ? "OpenVLA" : "OFT")) || !x->raw || !x->img[0] || !x->img[1] ||
       !x->scratch || !(x->http = bk_http_create(&x->o.url, err, err_sz))) {
     destroy(x);
     return NULL;

@@ -27,6 +27,7 @@ typedef struct {
   int replies;                 /* replies on this connection */
   int ever_connected;
   int samples;                 /* metadata "sampling" lists "num_samples" (see tools/serve) */
+  int temperature;             /* ... and "temperature" */
   msgpack_sbuffer tx;
   msgpack_unpacked rx;
   char err[512];
@@ -44,6 +45,26 @@ static void* create(const char* opts, char* err, int err_sz) {
   msgpack_sbuffer_init(&x->tx);
   msgpack_unpacked_init(&x->rx);
   return x;
+}
+
+static void destroy(void* self);
+static int connect_server(openpi_t* x);
+
+// create, and with sampling=temperature check now that the server samples
+static void* create_checked(const char* opts, char* err, int err_sz) {
+  openpi_t* x = create(opts, err, err_sz);
+  if (!x || !x->o.temperature) return x;
+  if (connect_server(x)) {
+    bk_fail(err, err_sz, BK_EIO, "%s", x->err);
+  } else if (!x->samples || !x->temperature) {
+    bk_fail(err, err_sz, BK_EINVAL, "server %s does not sample at a temperature (its metadata lacks "
+            "\"sampling\": [\"num_samples\", \"temperature\"]; see tools/serve/bokbo_shim.py): "
+            "use --sampling repeat or perturb", x->o.shown);
+  } else {
+    return x;
+  }
+  destroy(x);
+  return NULL;
 }
 
 static void destroy(void* self) {
@@ -74,15 +95,16 @@ static int receive(openpi_t* x, double timeout) {
   return 0;
 }
 
-// the metadata frame: remember whether the server samples K chunks in one call
+// the metadata frame: does the server answer K samples in one call, at a temperature?
+// (tools/serve/bokbo_shim.py: {"sampling": ["num_samples", "temperature"]})
 static void metadata(openpi_t* x) {
   const msgpack_object* s = bk_npmsg_get(&x->rx.data, "sampling");
-  x->samples = 0;
+  x->samples = x->temperature = 0;
   for (uint32_t i = 0; s && s->type == MSGPACK_OBJECT_ARRAY && i < s->via.array.size; i++) {
     const msgpack_object* e = &s->via.array.ptr[i];
-    if (e->type == MSGPACK_OBJECT_STR && e->via.str.size == 11 && !memcmp(e->via.str.ptr, "num_samples", 11)) {
-      x->samples = 1;
-    }
+    if (e->type != MSGPACK_OBJECT_STR) continue;
+    if (e->via.str.size == 11 && !memcmp(e->via.str.ptr, "num_samples", 11)) x->samples = 1;
+    if (e->via.str.size == 11 && !memcmp(e->via.str.ptr, "temperature", 11)) x->temperature = 1;
   }
 }
 
@@ -109,14 +131,14 @@ static int reset(void* self, const bk_world_t* w, const mjData* d, uint64_t seed
   return x->ws ? 0 : connect_server(x);
 }
 
-// the observation map of one decision
-static void pack_obs(openpi_t* x, const bk_obs_t* obs) {
+// the observation map of one decision (num_samples / temperature for a sampling server)
+static void pack_obs(openpi_t* x, const bk_obs_t* obs, int k, double temperature) {
   msgpack_packer pk;
   msgpack_sbuffer_clear(&x->tx);
   msgpack_packer_init(&pk, &x->tx, msgpack_sbuffer_write);
   long img[3] = {obs->image_size, obs->image_size, 3}, st[1] = {BK_STATE_DIM};
   size_t nimg = (size_t)obs->image_size * obs->image_size * 3;
-  msgpack_pack_map(&pk, 4);
+  msgpack_pack_map(&pk, 4 + (k > 1) + (temperature > 0));
   bk_npmsg_str(&pk, "observation/image");
   bk_npmsg_array(&pk, "|u1", obs->image, nimg, img, 3);
   bk_npmsg_str(&pk, "observation/wrist_image");
@@ -125,43 +147,73 @@ static void pack_obs(openpi_t* x, const bk_obs_t* obs) {
   bk_npmsg_array(&pk, "<f8", obs->state, sizeof obs->state, st, 1);
   bk_npmsg_str(&pk, "prompt");
   bk_npmsg_str(&pk, obs->prompt);
+  if (k > 1) {
+    bk_npmsg_str(&pk, "num_samples");
+    msgpack_pack_int(&pk, k);
+  }
+  if (temperature > 0) {
+    bk_npmsg_str(&pk, "temperature");
+    msgpack_pack_double(&pk, temperature);
+  }
 }
 
-// the reply's actions into out (h actions), and the server's inference time
-static int read_reply(openpi_t* x, int h, double* out) {
+// the reply's actions, (H, 7) or for k samples (k, H, 7), into out (k chunks of h), and
+// the server's inference time
+static int read_reply(openpi_t* x, int k, int h, double* out) {
   const msgpack_object* a = bk_npmsg_get(&x->rx.data, "actions");
   bk_ndarray_t arr;
   if (!a) return bk_fail(x->err, sizeof x->err, BK_EPARSE, "server reply has no 'actions'");
   int rc = bk_npmsg_read(a, &arr, x->err, sizeof x->err);
   if (rc) return rc;
-  if (arr.ndim != 2 || arr.shape[1] != 7 || arr.shape[0] < h) {
-    return bk_fail(x->err, sizeof x->err, BK_EPARSE, "server actions of shape (%ld, %ld), expected (H >= %d, 7)",
-                   arr.shape[0], arr.ndim > 1 ? arr.shape[1] : 0L, h);
+  int d = k > 1;  // the leading sample axis
+  if (arr.ndim != 2 + d || (d && arr.shape[0] != k) || arr.shape[1 + d] != 7 || arr.shape[d] < h) {
+    return bk_fail(x->err, sizeof x->err, BK_EPARSE, "server actions of shape (%ld, %ld%s), expected (%sH >= %d, 7)",
+                   arr.shape[0], arr.ndim > 1 ? arr.shape[1] : 0L, arr.ndim > 2 ? ", ..." : "",
+                   d ? "K, " : "", h);
   }
-  if ((rc = bk_npmsg_doubles(&arr, out, (size_t)h * 7, x->err, sizeof x->err))) return rc;
+  long hs = arr.shape[d];
+  size_t es = arr.dtype[2] == '8' ? 8 : 4;
+  for (int c = 0; c < k && !rc; c++) {
+    bk_ndarray_t one = arr;
+    one.data = arr.data + (size_t)c * hs * 7 * es;
+    rc = bk_npmsg_doubles(&one, out + (size_t)c * h * 7, (size_t)h * 7, x->err, sizeof x->err);
+  }
+  if (rc) return rc;
   const msgpack_object* t = bk_npmsg_get(&x->rx.data, "server_timing");
   const msgpack_object* ms = t ? bk_npmsg_get(t, "infer_ms") : NULL;
-  x->infer_ms = ms && (ms->type == MSGPACK_OBJECT_FLOAT64 || ms->type == MSGPACK_OBJECT_FLOAT32) ? ms->via.f64
-              : ms && ms->type == MSGPACK_OBJECT_POSITIVE_INTEGER ? (double)ms->via.u64 : NAN;
-  return bk_remote_check(out, h * 7, x->err, sizeof x->err);
+  double v = ms && (ms->type == MSGPACK_OBJECT_FLOAT64 || ms->type == MSGPACK_OBJECT_FLOAT32) ? ms->via.f64
+           : ms && ms->type == MSGPACK_OBJECT_POSITIVE_INTEGER ? (double)ms->via.u64 : NAN;
+  x->infer_ms = isnan(x->infer_ms) ? v : x->infer_ms + v;
+  return bk_remote_check(out, k * h * 7, x->err, sizeof x->err);
 }
 
-static int act(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t* out) {
-  openpi_t* x = self;
-  if (!x->ws && connect_server(x)) return BK_EIO;
-  if (!obs->image || !obs->wrist_image) return bk_fail(x->err, sizeof x->err, BK_EINVAL, "no images");
-  pack_obs(x, obs);
-  x->calls = 0;
-  x->infer_ms = NAN;
+// one round trip: k chunks of h into out
+static int call(openpi_t* x, const bk_obs_t* obs, int k, int h, double temperature, double* out) {
+  pack_obs(x, obs, k, temperature);
   int rc = bk_ws_send(x->ws, x->tx.data, x->tx.size, x->o.timeout, x->err, sizeof x->err);
   if (!rc) rc = receive(x, x->replies ? x->o.timeout : x->o.first_timeout);
-  if (!rc) rc = read_reply(x, q->h, out->actions);
+  if (!rc) rc = read_reply(x, k, h, out);
   if (rc) return fail(x, rc);
   x->replies++;
-  x->calls = 1;
-  // greedy K > 1: K copies of the one chunk
-  for (int c = 1; c < q->k; c++) {
-    memcpy(out->actions + (size_t)c * q->h * 7, out->actions, sizeof(double) * q->h * 7);
+  x->calls++;
+  return 0;
+}
+
+// K candidates: one call to a server that samples, else K calls (stock servers: pi0's flow
+// noise gives a different chunk each call)
+static int act(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t* out) {
+  openpi_t* x = self;
+  x->calls = 0;
+  x->infer_ms = NAN;
+  if (!x->ws && connect_server(x)) return BK_EIO;
+  if (!obs->image || !obs->wrist_image) return bk_fail(x->err, sizeof x->err, BK_EINVAL, "no images");
+  if (q->temperature > 0 && !x->temperature) {
+    return bk_fail(x->err, sizeof x->err, BK_EINVAL, "server stopped advertising temperature sampling");
+  }
+  if (q->k > 1 && x->samples) return call(x, obs, q->k, q->h, q->temperature, out->actions);
+  for (int c = 0; c < q->k; c++) {
+    int rc = call(x, obs, 1, q->h, 0.0, out->actions + (size_t)c * q->h * 7);
+    if (rc) return rc;
   }
   return 0;
 }
@@ -177,7 +229,7 @@ const bk_policy_ops_t bk_openpi_policy = {
   .name = "openpi",
   .help = "openpi websocket policy server (--server ws://host:8000)",
   .flags = BK_POLICY_IMAGES,
-  .create = create,
+  .create = create_checked,
   .reset = reset,
   .act = act,
   .destroy = destroy,

@@ -36,6 +36,10 @@ static int one_option(const char* key, const char* v, const char* scheme, bk_rem
     o->gripper_raw = !strcmp(v, "raw");
     return 0;
   }
+  if (!strcmp(key, "sampling") && !strcmp(v, "temperature")) {
+    o->temperature = 1;
+    return 0;
+  }
   return bk_fail(err, err_sz, BK_EINVAL,
                  "unknown option '%s' (valid: server, timeout, first_timeout, wait, gripper=raw|libero)", key);
 }

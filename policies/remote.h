@@ -8,7 +8,9 @@
  *                     warm-up (default 300)
  *   wait=S            how long to wait for the server to come up before the first
  *                     episode (default 60)
- *   gripper=raw|libero  OFT/OpenVLA gripper post-processing (default libero) */
+ *   gripper=raw|libero  OFT/OpenVLA gripper post-processing (default libero)
+ *   sampling=temperature  (set by `bokbo run --sampling temperature`) the server must
+ *                     sample: openpi checks its metadata when created */
 #ifndef BK_POLICIES_REMOTE_H
 #define BK_POLICIES_REMOTE_H
 
@@ -19,6 +21,7 @@ typedef struct {
   char shown[300];           /* the address with the key redacted, for messages */
   double timeout, first_timeout, wait;
   int gripper_raw;
+  int temperature;           /* sampling=temperature: the run samples at a temperature */
 } bk_remote_opts_t;
 
 /* Parses the option string (NULL: none) with defaults; the scheme must be `scheme`.

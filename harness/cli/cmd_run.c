@@ -35,6 +35,7 @@ typedef struct {
   const char* server;          /* --server URL (may carry a key: never written in full) */
   const char* user_opts;       /* --policy-opt as given (run.json) */
   double timeout;              /* --timeout S, 0 for the policy's default */
+  int remote_temperature;      /* --sampling temperature with a remote policy */
   char popts[2048];            /* what the policy is created with: server, timeout, options */
 } run_opts_t;
 
@@ -61,7 +62,8 @@ static void usage(FILE* f) {
           "  --threads N             worker threads (default: number of cores)\n"
           "  --max-steps N           control steps per episode (default 280 object, 220 spatial)\n"
           "  --chunk H               actions per policy chunk (default 8)\n"
-          "  --sampling M            greedy (default), perturb:sigma=S[,S2..][:keep=0] or\n"
+          "  --sampling M            greedy (default), repeat (K calls to a remote policy),\n"
+          "                          perturb:sigma=S[,S2..][:keep=0] or\n"
           "                          temperature:T=T[,T2..]; a list is a sweep, one record set per value\n"
           "  --k K                   candidates per decision (default 1 greedy, 8 when sampling)\n"
           "  --scorer S              none (candidate 0), confidence, disagreement, predictor, lookahead\n"
@@ -237,7 +239,11 @@ static int sampling_options(run_opts_t* o) {
   }
   r->nvalues = n > 1 ? n : 0;
   if (!o->have_k && r->ep.sampling.mode != BK_SAMPLE_GREEDY) r->ep.k = 8;
-  if (r->ep.sampling.mode == BK_SAMPLE_TEMPERATURE && !(r->policy->flags & BK_POLICY_DISTRIBUTION)) {
+  // a remote policy samples at a temperature when its server says it does (checked as the
+  // policy is created)
+  o->remote_temperature = r->ep.sampling.mode == BK_SAMPLE_TEMPERATURE && r->policy->cost;
+  if (r->ep.sampling.mode == BK_SAMPLE_TEMPERATURE && !(r->policy->flags & BK_POLICY_DISTRIBUTION) &&
+      !o->remote_temperature) {
     bk_cli_error("run", "policy '%s' has no distribution to sample at a temperature", r->policy->name);
     return -1;
   }
@@ -353,6 +359,7 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
     if (o->plugin) n += (size_t)snprintf(o->popts + n, sz - n, "path=%s,", o->plugin);
     if (o->server && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "server=%s,", o->server);
     if (o->server && o->timeout > 0 && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "timeout=%g,", o->timeout);
+    if (o->remote_temperature && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "sampling=temperature,");
     if (r->policy_opts && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "%s,", r->policy_opts);
     if (n >= sz) {
       bk_cli_error("run", "--server, --policy-opt: too long");
