@@ -24,7 +24,7 @@ stop_server() {
 check inproc 0 "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --log-actions --quiet \
   --threads 1 --out "$tmp/inproc"
 
-start_server --dump "$tmp/req.npz"
+start_server --dump "$tmp/req.npz" --expect-key k3y0ft
 check oft 0 "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --policy oft \
   --server "http://k3y0ft@127.0.0.1:$port" --threads 1 --quiet --out "$tmp/oft"
 stop_server
@@ -45,6 +45,13 @@ s = z["state"]
 assert s.dtype == np.float64 and abs(s[3] - 3.14) < 0.05 and abs(s[5] + 0.09) < 0.05, s
 PYEOF
 if grep -rq k3y0ft "$tmp/oft" "$tmp/err" "$tmp/out"; then bad key_never_written; else ok key_never_written; fi
+# a wrong key: the server's 401 is the episode's error
+start_server --expect-key k3y0ft
+check wrong_key 0 "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --policy oft --retries 0 \
+  --server "http://nokey@127.0.0.1:$port" --max-steps 8 --threads 1 --quiet --out "$tmp/nokey"
+stop_server
+expect_in wrong_key_record "$tmp/nokey/episodes.jsonl" '"error":"policy: server answered HTTP 401"'
+
 
 # gripper=raw: the server's value goes through untouched
 start_server --raw-gripper

@@ -30,7 +30,7 @@ check inproc 0 "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --log-acti
 
 # the same episode through the server, 5 of each 10-action chunk executed (openpi's LIBERO
 # client), with a key in the address
-start_server --dump "$tmp/obs.npz"
+start_server --dump "$tmp/obs.npz" --expect-key sekritkey42
 check remote 0 "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --policy openpi \
   --server "ws://sekritkey42@127.0.0.1:$port" --open-loop 5 --threads 1 --out "$tmp/remote"
 stop_server
@@ -60,6 +60,33 @@ assert str(z["prompt"]) == "pick up the alphabet soup and place it in the basket
 PYEOF
 if grep -rq sekritkey42 "$tmp/remote" "$tmp/err" "$tmp/out"; then bad key_never_written; else ok key_never_written; fi
 expect_in key_redacted "$tmp/remote/run.json" 'ws://se\*\*\*@127.0.0.1'
+
+# the key travels as Authorization: Api-Key; a wrong one is refused at the handshake
+start_server --expect-key sekritkey42
+check wrong_key 0 "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --policy openpi --retries 0 \
+  --server "ws://nokey@127.0.0.1:$port" --max-steps 8 --threads 1 --quiet --out "$tmp/nokey"
+stop_server
+expect_in wrong_key_record "$tmp/nokey/episodes.jsonl" '"error":"policy reset: cannot connect to 127.0.0.1'
+
+# Ctrl-C mid-run: what is written stays whole, --resume completes the run
+start_server --slow 0.2
+# (a background job of a script ignores SIGINT: restore the default as a terminal has it)
+"$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+  "$BOKBO" run --suite libero_object --tasks 0 --inits 0-5 --policy openpi --server "ws://127.0.0.1:$port" \
+  --open-loop 5 --max-steps 10 --threads 1 --quiet --out "$tmp/int" 2>"$tmp/int.err" &
+run_pid=$!
+for _ in $(seq 300); do [ -s "$tmp/int/episodes.jsonl" ] && break; sleep 0.1; done
+kill -INT "$run_pid"
+wait "$run_pid"
+rc=$?
+[ "$rc" -ne 0 ] && ok interrupted || bad "interrupted: exit $rc"
+"$PY" -c 'import json,sys; rs=[json.loads(l) for l in open(sys.argv[1])]; assert 1 <= len(rs) < 6, len(rs)' \
+  "$tmp/int/episodes.jsonl" && ok interrupted_records_whole || bad interrupted_records_whole
+check resume 0 "$BOKBO" run --suite libero_object --tasks 0 --inits 0-5 --policy openpi \
+  --server "ws://127.0.0.1:$port" --open-loop 5 --max-steps 10 --threads 1 --quiet --out "$tmp/int" --resume
+stop_server
+"$PY" -c 'import json,sys; rs=[json.loads(l) for l in open(sys.argv[1])]; assert sorted(r["init"] for r in rs) == list(range(6)) and all(r["error"] == "" for r in rs)' \
+  "$tmp/int/episodes.jsonl" && ok resumed_all || bad resumed_all
 
 # f4 actions decode too
 start_server --dtype "<f4"

@@ -31,7 +31,6 @@ struct bk_ws {
   char text[512];              /* last line of the last text frame (a traceback) */
   char why[256];               /* connection error from lws */
   lws_sorted_usec_list_t sul;  /* wakes the service loop at the deadline */
-  int expired;
 };
 
 static double now_s(void) {
@@ -116,20 +115,25 @@ static const struct lws_protocols kProtocols[] = {
 // no pings, no idle hang-up: the server may block for a long inference
 static const lws_retry_bo_t kNoIdle = {NULL, 0, 0, 0, 0, 0};
 
-static void expire(lws_sorted_usec_list_t* sul) {
-  bk_ws_t* ws = lws_container_of(sul, bk_ws_t, sul);
-  ws->expired = 1;
+static void expire(lws_sorted_usec_list_t* sul) { (void)sul; }
+
+// one lws service round that returns by the deadline at the latest: a wake-up is scheduled
+// before every round, rounded up a millisecond (lws can wake a hair early and then drop a
+// timer due in under a millisecond)
+static int service_until(bk_ws_t* ws, double deadline) {
+  double left = deadline - now_s();
+  if (left <= 0) return -1;
+  lws_sul_schedule(ws->ctx, 0, &ws->sul, expire, (lws_usec_t)(left * 1e6) + 1000);
+  int rc = lws_service(ws->ctx, 0);
+  lws_sul_cancel(&ws->sul);
+  return rc < 0 ? -1 : 0;
 }
 
 // services the connection until *flag is set, the connection closes or timeout_s passes
 static int wait_for(bk_ws_t* ws, const int* flag, double timeout_s) {
-  ws->expired = 0;
-  lws_sul_schedule(ws->ctx, 0, &ws->sul, expire, (lws_usec_t)(timeout_s * 1e6));
   double deadline = now_s() + timeout_s;
-  while (!*flag && ws->state != WS_CLOSED && !ws->expired && now_s() < deadline) {
-    if (lws_service(ws->ctx, 0) < 0) break;
+  while (!*flag && ws->state != WS_CLOSED && service_until(ws, deadline) == 0) {
   }
-  lws_sul_cancel(&ws->sul);
   return *flag ? 0 : BK_EIO;
 }
 
@@ -167,13 +171,9 @@ bk_ws_t* bk_ws_connect(const bk_url_t* u, double timeout_s, char* err, int err_s
   ci.pwsi = &ws->wsi;
   int open = 0;
   if (!lws_client_connect_via_info(&ci) && !ws->wsi) ws->state = WS_CLOSED;
-  double t0 = now_s();
-  ws->expired = 0;
-  lws_sul_schedule(ws->ctx, 0, &ws->sul, expire, (lws_usec_t)(timeout_s * 1e6));
-  while (ws->state == WS_CONNECTING && !ws->expired && now_s() - t0 < timeout_s) {
-    if (lws_service(ws->ctx, 0) < 0) break;
+  double deadline = now_s() + timeout_s;
+  while (ws->state == WS_CONNECTING && service_until(ws, deadline) == 0) {
   }
-  lws_sul_cancel(&ws->sul);
   open = ws->state == WS_OPEN;
   if (!open) {
     bk_fail(err, err_sz, BK_EIO, "cannot connect to %s:%d: %s", u->host, u->port,
@@ -198,17 +198,14 @@ int bk_ws_send(bk_ws_t* ws, const void* data, size_t n, double timeout_s, char* 
   lws_callback_on_writable(ws->wsi);
   int sent = 0;
   // sent once the callback took it and lws has no partial write left over
-  ws->expired = 0;
   double deadline = now_s() + timeout_s;
-  lws_sul_schedule(ws->ctx, 0, &ws->sul, expire, (lws_usec_t)(timeout_s * 1e6));
-  while (ws->state == WS_OPEN && !ws->expired && now_s() < deadline) {
+  while (ws->state == WS_OPEN) {
     if (!ws->tx_pending && !lws_send_pipe_choked(ws->wsi)) {
       sent = 1;
       break;
     }
-    if (lws_service(ws->ctx, 0) < 0) break;
+    if (service_until(ws, deadline)) break;
   }
-  lws_sul_cancel(&ws->sul);
   if (sent) return 0;
   if (ws->state == WS_OPEN) return bk_fail(err, err_sz, BK_EIO, "send timed out after %g s", timeout_s);
   return bk_fail(err, err_sz, BK_EIO, "server closed the connection");

@@ -40,6 +40,7 @@ def main():
     ap.add_argument("--fault-times", type=int, default=-1)
     ap.add_argument("--delay", type=float, default=0)
     ap.add_argument("--dump")
+    ap.add_argument("--expect-key", help="answer 401 without Authorization: Api-Key KEY")
     args = ap.parse_args()
     acts = np.array(json.loads(open(args.replay).readline())["actions"], dtype=np.float64)
     if not args.raw_gripper:
@@ -85,6 +86,11 @@ def main():
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
+            if args.expect_key and self.headers.get("Authorization") != "Api-Key " + args.expect_key:
+                self.send_response(401)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             body = self.rfile.read(int(self.headers["Content-Length"]))
             try:
                 reply = answer(json.loads(body))

@@ -72,8 +72,10 @@ def main():
     ap.add_argument("--fault-at", type=int, default=0)
     ap.add_argument("--fault-times", type=int, default=-1)
     ap.add_argument("--delay", type=float, default=0)
+    ap.add_argument("--slow", type=float, default=0, help="seconds every reply takes")
     ap.add_argument("--metadata", default="{}")
     ap.add_argument("--dump", help="file for the first observation (npz) and request log")
+    ap.add_argument("--expect-key", help="refuse (401) a connection without Authorization: Api-Key KEY")
     args = ap.parse_args()
     replay = Replay(args.replay, args.horizon, args.open_loop, args.dtype)
     state = {"connections": 0}
@@ -85,6 +87,8 @@ def main():
     async def healthz(path, headers):
         if path == "/healthz":
             return http.HTTPStatus.OK, [], b"OK\n"
+        if args.expect_key and headers.get("Authorization") != "Api-Key " + args.expect_key:
+            return http.HTTPStatus.UNAUTHORIZED, [], b"no key\n"
         return None
 
     async def handler(ws, path=None):
@@ -102,6 +106,7 @@ def main():
                          state=obs["observation/state"], prompt=obs["prompt"],
                          keys=np.array(sorted(obs.keys())))
             t0 = time.monotonic()
+            time.sleep(args.slow)
             try:
                 if fault_now(conn, decision):
                     reply = await fault(ws, args, replay, decision)
