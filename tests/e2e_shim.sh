@@ -75,4 +75,7 @@ stop_server
 check oft_temperature 2 "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --policy oft \
   --server http://127.0.0.1:9 --sampling temperature:T=1 --out "$tmp/x"
 expect_in oft_temperature_msg "$tmp/err" 'no sampling API'
+check server_needs_remote 2 "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --policy expert \
+  --server ws://127.0.0.1:9 --out "$tmp/x"
+expect_in server_needs_remote_msg "$tmp/err" 'is for the remote policies'
 finish

@@ -354,6 +354,10 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
   // a remote policy gets --server and --timeout ahead of its own options
   // (a plugin gets its library's path first)
   o->user_opts = r->policy_opts;
+  if (o->server && !r->policy->cost) {
+    bk_cli_error("run", "--server is for the remote policies (openpi, oft, openvla), not '%s'", r->policy->name);
+    return -1;
+  }
   if (o->server || o->plugin) {
     size_t n = 0, sz = sizeof o->popts;
     if (o->plugin) n += (size_t)snprintf(o->popts + n, sz - n, "path=%s,", o->plugin);
