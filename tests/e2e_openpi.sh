@@ -96,19 +96,20 @@ stop_server
 "$PY" -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); assert r["error"]=="" and r["steps"]==20, r["error"]' \
   "$tmp/f4/episodes.jsonl" && ok f4_actions || bad f4_actions
 
-# fault NAME WANT_ATTEMPTS WANT_ERROR(regex, "" = none) SERVER_ARGS... : one short run
+# fault NAME WANT_ATTEMPTS WANT_ERROR(regex, "" = none) SERVER_ARGS... : one short run of
+# init 0 ($INITS=0-1: two episodes, the second must be recorded too)
 fault() {
   local name=$1 attempts=$2 want=$3
   shift 3
   start_server "$@"
-  check "fault_$name" 0 "$BOKBO" run --suite libero_object --tasks 0 --inits 0-1 --policy openpi \
+  check "fault_$name" 0 "$BOKBO" run --suite libero_object --tasks 0 --inits "${INITS:-0}" --policy openpi \
     --server "ws://127.0.0.1:$port" --open-loop 5 --max-steps 20 --timeout 3 --threads 1 \
     --quiet --out "$tmp/$name" ${EXTRA:-}
   stop_server
-  "$PY" - "$tmp/$name/episodes.jsonl" "$attempts" "$want" <<'PYEOF' && ok "records_$name" || bad "records_$name"
+  "$PY" - "$tmp/$name/episodes.jsonl" "$attempts" "$want" "${INITS:-0}" <<'PYEOF' && ok "records_$name" || bad "records_$name"
 import json, re, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-assert len(recs) == 2, len(recs)
+assert len(recs) == (2 if "-" in sys.argv[4] else 1), len(recs)
 r = recs[0]
 lo, _, hi = sys.argv[2].partition("-")  # "2" or "2-3"
 assert int(lo) <= r["attempts"] <= int(hi or lo), (r["attempts"], r["error"])
@@ -119,7 +120,7 @@ else:
     assert r["error"] == "" and r["steps"] == 20, r["error"]
 PYEOF
 }
-fault error 3 "^policy: server error: RuntimeError: model exploded at decision 2$" --fault error --fault-at 2
+INITS=0-1 fault error 3 "^policy: server error: RuntimeError: model exploded at decision 2$" --fault error --fault-at 2
 fault error_once 2 "" --fault error --fault-at 2 --fault-times 1
 fault drop_once 2 "" --fault drop --fault-at 1 --fault-times 1
 fault drop 3 "closed the connection" --fault drop --fault-at 1
@@ -132,7 +133,7 @@ fault strkeys 3 "keys are str" --fault strkeys --fault-at 0
 EXTRA="--retries 0" fault retries_zero 1 "model exploded" --fault error --fault-at 0 --fault-times 1
 # the server process ends mid-episode: retries are refused, the next episode too, the run
 # still completes
-fault exit 3 "cannot connect|no policy server" --fault exit --fault-at 1
+INITS=0-1 fault exit 3 "cannot connect|no policy server" --fault exit --fault-at 1
 
 # nobody listening: a clear error after the bounded wait, in every record
 check refused 0 "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --policy openpi \
