@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "run/abstain.h"
 #include "run/jsonl.h"
+#include "run/lock.h"
 #include "render/render.h"
 #include "render/video.h"
 #include "run/runner.h"
@@ -85,7 +86,8 @@ static void usage(FILE* f) {
           "  --frames                PNG frames in a folder per episode instead of MP4\n"
           "  --gl osmesa|egl         rendering backend for videos and image policies (default osmesa)\n"
           "  --egl-device N          EGL device index on GPU nodes (default 0)\n"
-          "  --shard I/N             run only the I-th of N interleaved parts of the episodes\n"
+          "  --shard I/N             run only the I-th of N parts of the episodes, balanced\n"
+          "                          by expected cost, every episode in exactly one part\n"
           "                          (cluster array jobs; join the parts with 'bokbo merge')\n"
           "  --resume                continue a run directory, skipping recorded episodes\n"
           "  --force                 replace an existing run directory's records\n"
@@ -536,6 +538,19 @@ static int prepare_dir(const run_opts_t* o, const cJSON* cfg) {
   return rc ? -1 : 0;
 }
 
+// the run directory, created and locked against a second writer until the run ends
+static int lock_dir(const run_opts_t* o, bk_lock_t** lock) {
+  char err[1400];
+  int holder;
+  if (make_dirs(o->out) != 0) {
+    bk_cli_error("run", "%s: cannot create the run directory: %s", o->out, strerror(errno));
+    return -1;
+  }
+  if (bk_lock_take(o->out, lock, &holder, err, sizeof err) == 0) return 0;
+  bk_cli_error("run", "%s", err);
+  return -1;
+}
+
 // --thresholds: load and check they are for this suite and cover the tasks
 static int load_thresholds(run_opts_t* o) {
   if (!o->thresholds_path) return 0;
@@ -565,8 +580,11 @@ int bk_cmd_run(int argc, char** argv) {
   int rc = parse(argc, argv, o);
   if (rc == 0) rc = load_thresholds(o);
   cJSON* cfg = rc == 0 ? config_json(o, argc, argv) : NULL;
+  bk_lock_t* lock = NULL;
+  if (rc == 0) rc = lock_dir(o, &lock);
   if (rc == 0) rc = prepare_dir(o, cfg);
   if (rc) {
+    bk_lock_release(lock);
     cJSON_Delete(cfg);
     free(o);
     return rc > 0 ? BK_EXIT_OK : BK_EXIT_USAGE;
@@ -583,6 +601,7 @@ int bk_cmd_run(int argc, char** argv) {
     fprintf(stderr, "bokbo run: %d episodes in %.1f s (%d skipped), success %d/%d, errors %d -> %s\n",
             ran, sum.seconds, sum.skipped, sum.success, ran, sum.errors, o->out);
   }
+  bk_lock_release(lock);
   cJSON_Delete(cfg);
   free(o);
   return rc ? (rc == BK_ENOENT ? BK_EXIT_USAGE : BK_EXIT_FAIL) : BK_EXIT_OK;

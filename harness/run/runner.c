@@ -19,6 +19,7 @@
 #include "run/abstain.h"
 #include "run/record.h"
 #include "run/recorder.h"
+#include "run/shard.h"
 
 typedef struct {
   int task, init, seed, vi;    /* vi: index of the sampling value */
@@ -232,8 +233,16 @@ static int make_jobs(run_t* r, const char* path, char* err, int err_sz) {
       return rc;
     }
   }
+  int* owner = NULL;  // the shard of each episode (bk_shard), or NULL for the whole run
+  if (c->nshard > 1 && bk_shard_run_owners(c, r->worlds, total, &owner)) {
+    free(dn.done);
+    free(owner);
+    return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+  }
+  int mine = 0;
   for (size_t k = 0; k < total; k++) {
-    if (c->nshard > 1 && (int)(k % (size_t)c->nshard) != c->shard) continue;
+    if (owner && owner[k] != c->shard) continue;
+    mine++;
     if (dn.done[k]) continue;
     size_t q = k;
     int si = (int)(q % c->nseed);
@@ -243,7 +252,8 @@ static int make_jobs(run_t* r, const char* path, char* err, int err_sz) {
     int vi = (int)(q % nval(c)), ti = (int)(q / nval(c));
     r->jobs[r->njob++] = (job_t){c->tasks[ti], c->inits[ii], c->seeds[si], vi};
   }
-  r->sum->total = c->nshard > 1 ? (int)((total + c->nshard - 1 - c->shard) / c->nshard) : (int)total;
+  r->sum->total = mine;
+  free(owner);
   r->sum->skipped = dn.count;
   free(dn.done);
   return 0;

@@ -30,7 +30,7 @@ typedef struct {
   int threads;
   const char* out_dir;
   int resume;                  /* skip episodes already in episodes.jsonl */
-  int shard, nshard;           /* run only jobs j with j % nshard == shard (nshard 0: all) */
+  int shard, nshard;           /* run only the shard-th of nshard parts (run/shard.h; 0: all) */
   int force_trace;             /* also write force_trace.csv (per physics step) */
   int progress;                /* 1: terminal bar, 0: plain lines, -1: silent */
   const char* config_json;     /* the command's configuration, stored in run.json */
