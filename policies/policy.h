@@ -45,6 +45,9 @@ enum {
   BK_POLICY_PRIVILEGED = 1u << 0,   /* reads the simulation state (expert, simvla) */
   BK_POLICY_IMAGES = 1u << 1,       /* wants camera images in the observation */
   BK_POLICY_DISTRIBUTION = 1u << 2, /* can sample at a temperature and give log-probs */
+  BK_POLICY_RAW_IMAGES = 1u << 3,   /* with IMAGES: the 256 x 256 rotated renders, unresized
+                                       (the policy prepares them itself, e.g. OFT's JPEG +
+                                       Lanczos) */
 };
 
 typedef struct {
@@ -61,6 +64,13 @@ typedef struct {
   /* optional (NULL when the policy has no distribution): the mean log-probability, under
    * the policy's own distribution at T = 1, of a given chunk of h actions in this state */
   double (*logprob)(void* self, const bk_obs_t* obs, const double* chunk, int h);
+  /* optional (remote policies): the message of the last failed reset or act (a server's
+   * traceback line, "connection refused", ...); an episode that fails this way is retried
+   * up to the run's --retries times, the policy reconnecting in its reset */
+  const char* (*error)(void* self);
+  /* optional (remote policies): what the last act cost: server-side inference time in ms
+   * (NaN when the server does not say) and the number of server calls it made */
+  void (*cost)(void* self, double* infer_ms, int* calls);
 } bk_policy_ops_t;
 
 /* The built-in policies, NULL-terminated. */
@@ -72,7 +82,15 @@ const bk_policy_ops_t* bk_policy_find(const char* name);
 /* "a, b, c" of the policy names, for error messages. */
 void bk_policy_names(char* buf, int sz);
 
-/* Fills obs->state from d: grip-site position, its orientation as axis-angle, fingers. */
+/* Fills obs->state from d as LIBERO's evaluators hand it to policies: the grip site's
+ * position (3); robosuite's quat2axisangle of the hand body's orientation (3: the body
+ * robot0_right_hand, or robot0_hand of the built-in robot; identity when neither exists);
+ * the two finger joints' qpos (2). */
 void bk_policy_state(const bk_world_t* w, const mjData* d, double state[BK_STATE_DIM]);
+
+/* robosuite's quat2axisangle of a unit quaternion q = (w, x, y, z) (MuJoCo's order):
+ * angle = 2 acos(w) with w clipped to [-1, 1], axis = (x, y, z) / sqrt(1 - w^2), the
+ * zero vector when that is 0; no flip to w >= 0, so angles run up to 2 pi. */
+void bk_policy_axisangle(const double q[4], double v[3]);
 
 #endif

@@ -18,7 +18,8 @@ $SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 
   libosmesa6-dev libgl-dev libegl-dev libglfw3-dev \
   libpng-dev libcjson-dev libxml2-dev zlib1g-dev \
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libcriterion-dev liblinear-dev libcairo2-dev fonts-dejavu-core \
-  xvfb xauth python3 python3-numpy python3-scipy clang libclang-rt-14-dev \
+  libwebsockets-dev libmsgpack-dev libcurl4-openssl-dev libjpeg62-turbo-dev \
+  xvfb xauth python3 python3-numpy python3-scipy python3-websockets python3-msgpack python3-pil clang libclang-rt-14-dev \
   slurmctld slurmd slurm-client munge >/dev/null
 if [ "$had_policy" -eq 0 ]; then $SUDO rm -f "$rc_policy"; fi
 echo "bokbo: dependencies installed"

@@ -38,6 +38,12 @@ typedef struct {
   bk_thr_t thr;
   const char *scenes_name, *libero, *robosuite;  /* --scenes, --libero, --robosuite */
   bk_scenes_t scenes;
+  const char* plugin;          /* --policy plugin:PATH */
+  const char* server;          /* --server URL (may carry a key: never written in full) */
+  const char* user_opts;       /* --policy-opt as given (run.json) */
+  double timeout;              /* --timeout S, 0 for the policy's default */
+  int remote_temperature;      /* --sampling temperature with a remote policy */
+  char popts[2048];            /* what the policy is created with: server, timeout, options */
 } run_opts_t;
 
 static void usage(FILE* f) {
@@ -55,13 +61,18 @@ static void usage(FILE* f) {
           "                          the scenes of --suite in the slot of one task (default 0)\n"
           "  --inits IDS             init state ids 0-49 (default 0-49)\n"
           "  --seeds IDS             episode seeds (default 0)\n"
-          "  --policy P              policy (default expert; see 'bokbo list')\n"
+          "  --policy P              policy (default expert; see 'bokbo list'), or plugin:LIB.so\n"
           "  --policy-opt K=V,...    options passed to the policy\n"
+          "  --server URL            remote policy server: ws://[key@]host:8000 (openpi)\n"
+          "  --timeout S             seconds to wait for each server reply (default 30)\n"
+          "  --retries N             reruns of an episode a remote policy failed (default 2)\n"
+          "  --log-actions           records keep every executed action (\"actions\")\n"
           "  --out DIR               run directory (default results/runs/<suite>_<policy>)\n"
           "  --threads N             worker threads (default: number of cores)\n"
           "  --max-steps N           control steps per episode (default 280 object, 220 spatial)\n"
           "  --chunk H               actions per policy chunk (default 8)\n"
-          "  --sampling M            greedy (default), perturb:sigma=S[,S2..][:keep=0] or\n"
+          "  --sampling M            greedy (default), repeat (K calls to a remote policy),\n"
+          "                          perturb:sigma=S[,S2..][:keep=0] or\n"
           "                          temperature:T=T[,T2..]; a list is a sweep, one record set per value\n"
           "  --k K                   candidates per decision (default 1 greedy, 8 when sampling)\n"
           "  --scorer S              how one candidate is chosen (default none; scorers below)\n"
@@ -131,6 +142,8 @@ static const struct option kOpts[] = {
   {"egl-device", required_argument, NULL, 'U'}, {"shard", required_argument, NULL, 'H'},
   BK_SCENES_OPTIONS('W', 'x', 'y'),
   {"task-file", required_argument, NULL, 'X'},
+  {"server", required_argument, NULL, 'v'},    {"timeout", required_argument, NULL, 'O'},
+  {"retries", required_argument, NULL, 'Q'},   {"log-actions", no_argument, NULL, 'Z'},
   {NULL, 0, NULL, 0},
 };
 
@@ -147,7 +160,8 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
       return opt_ids("inits", 0, BK_NINIT - 1, r->inits, BK_RUN_MAX_IDS, &r->ninit);
     case 'e': return opt_ids("seeds", 0, 1000000, r->seeds, BK_RUN_MAX_IDS, &r->nseed);
     case 'p':
-      if ((r->policy = bk_policy_find(optarg))) return 0;
+      if (!strncmp(optarg, "plugin:", 7)) o->plugin = optarg + 7;
+      if ((r->policy = bk_policy_find(o->plugin ? "plugin" : optarg))) return 0;
       bk_policy_names(err, sizeof err);
       bk_cli_error("run", "unknown policy '%s' (valid: %s)", optarg, err);
       return -1;
@@ -217,6 +231,15 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
       r->ep.run_seed = (uint64_t)v;
       return 0;
     }
+    case 'v': o->server = optarg; return 0;
+    case 'O': {
+      int v;
+      if (opt_int("timeout", 1, 86400, &v)) return -1;
+      o->timeout = v;
+      return 0;
+    }
+    case 'Q': return opt_int("retries", 0, 100, &r->ep.retries);
+    case 'Z': r->ep.log_actions = 1; return 0;
     case 'r': r->resume = 1; return 0;
     case 'f': o->force = 1; return 0;
     case 'q': o->quiet = 1; return 0;
@@ -237,7 +260,11 @@ static int sampling_options(run_opts_t* o) {
   }
   r->nvalues = n > 1 ? n : 0;
   if (!o->have_k && r->ep.sampling.mode != BK_SAMPLE_GREEDY) r->ep.k = 8;
-  if (r->ep.sampling.mode == BK_SAMPLE_TEMPERATURE && !(r->policy->flags & BK_POLICY_DISTRIBUTION)) {
+  // a remote policy samples at a temperature when its server says it does (checked as the
+  // policy is created)
+  o->remote_temperature = r->ep.sampling.mode == BK_SAMPLE_TEMPERATURE && r->policy->cost;
+  if (r->ep.sampling.mode == BK_SAMPLE_TEMPERATURE && !(r->policy->flags & BK_POLICY_DISTRIBUTION) &&
+      !o->remote_temperature) {
     bk_cli_error("run", "policy '%s' has no distribution to sample at a temperature", r->policy->name);
     return -1;
   }
@@ -373,6 +400,27 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
     return -1;
   }
   if (!o->out[0]) snprintf(o->out, sizeof o->out, "results/runs/%s_%s", r->suite, r->policy->name);
+  // a remote policy gets --server and --timeout ahead of its own options
+  // (a plugin gets its library's path first)
+  o->user_opts = r->policy_opts;
+  if (o->server && !r->policy->cost) {
+    bk_cli_error("run", "--server is for the remote policies (openpi, oft, openvla), not '%s'", r->policy->name);
+    return -1;
+  }
+  if (o->server || o->plugin) {
+    size_t n = 0, sz = sizeof o->popts;
+    if (o->plugin) n += (size_t)snprintf(o->popts + n, sz - n, "path=%s,", o->plugin);
+    if (o->server && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "server=%s,", o->server);
+    if (o->server && o->timeout > 0 && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "timeout=%g,", o->timeout);
+    if (o->remote_temperature && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "sampling=temperature,");
+    if (r->policy_opts && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "%s,", r->policy_opts);
+    if (n >= sz) {
+      bk_cli_error("run", "--server, --policy-opt: too long");
+      return -1;
+    }
+    o->popts[n - 1] = '\0';  // the last comma
+    r->policy_opts = o->popts;
+  }
   // the policy's options are checked now, before anything is written
   void* probe = r->policy->create(r->policy_opts, err, sizeof err);
   if (!probe) {
@@ -389,6 +437,7 @@ static int parse(int argc, char** argv, run_opts_t* o) {
   r->ep.chunk = 8;  // open_loop defaults to min(8, chunk) once --chunk is known
   r->ep.k = 1;
   r->ep.ref = bk_policy_find("expert");
+  r->ep.retries = 2;
   r->shift.axis = -1;
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   r->threads = ncpu > 0 ? (int)ncpu : 1;
@@ -405,6 +454,18 @@ static int parse(int argc, char** argv, run_opts_t* o) {
   return finish_options(o, have_tasks, have_inits);
 }
 
+// an argument with a server key ("ws://KEY@host") cut to the key's first two characters
+static void redact(const char* arg, char* out, int sz) {
+  const char* sep = strstr(arg, "://");
+  const char* at = sep ? strchr(sep + 3, '@') : NULL;
+  const char* slash = sep ? strchr(sep + 3, '/') : NULL;
+  if (!at || (slash && slash < at)) {
+    snprintf(out, (size_t)sz, "%s", arg);
+    return;
+  }
+  snprintf(out, (size_t)sz, "%.*s%.2s***%s", (int)(sep + 3 - arg), arg, sep + 3, at);
+}
+
 // the run's configuration as JSON: what run.json stores and --resume compares
 static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   const bk_run_cfg_t* r = &o->run;
@@ -418,7 +479,13 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddStringToObject(j, "base_suite", r->suite);
   if (r->task_file) cJSON_AddStringToObject(j, "task_file", r->task_file);
   cJSON_AddStringToObject(j, "policy", r->policy->name);
-  cJSON_AddStringToObject(j, "policy_opts", r->policy_opts ? r->policy_opts : "");
+  cJSON_AddStringToObject(j, "policy_opts", o->user_opts ? o->user_opts : "");
+  if (o->plugin) cJSON_AddStringToObject(j, "plugin", o->plugin);
+  if (o->server) {
+    char shown[600];
+    redact(o->server, shown, sizeof shown);
+    cJSON_AddStringToObject(j, "server", shown);
+  }
   cJSON_AddNumberToObject(j, "k", r->ep.k);
   cJSON_AddStringToObject(j, "sampling", o->sampling_text ? o->sampling_text : "greedy");
   cJSON_AddStringToObject(j, "scorer", bk_score_name(r->ep.scorer));
@@ -439,7 +506,11 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddNumberToObject(j, "shard", r->shard);
   cJSON_AddNumberToObject(j, "nshard", r->nshard ? r->nshard : 1);
   cJSON* cmd = cJSON_AddArrayToObject(j, "command");
-  for (int i = 0; i < argc; i++) cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
+  for (int i = 0; i < argc; i++) {
+    char shown[600];
+    redact(argv[i], shown, sizeof shown);
+    cJSON_AddItemToArray(cmd, cJSON_CreateString(shown));
+  }
   time_t now = time(NULL);
   char stamp[32];
   strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));

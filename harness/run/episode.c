@@ -70,6 +70,8 @@ void bk_episode_release(bk_episode_t* ep) {
   free(ep->dec);
   free(ep->step_force);
   free(ep->trace);
+  free(ep->actions);
+  ep->actions = NULL;
   ep->dec = NULL;
   ep->step_force = NULL;
   ep->trace = NULL;
@@ -116,7 +118,10 @@ static int reset(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_po
   uint64_t eseed = bk_episode_seed(w, cfg->run_seed, init, seed);
   rc = ops->reset(self, w, ctx->d, eseed);
   if (!rc && ctx->ref_self) rc = ctx->ref->reset(ctx->ref_self, w, ctx->d, eseed);
-  if (rc) snprintf(ep->error, sizeof ep->error, "policy reset: %s", bk_strerror(rc));
+  if (rc) {
+    const char* why = ops->error ? ops->error(self) : "";
+    snprintf(ep->error, sizeof ep->error, "policy reset: %s", why[0] ? why : bk_strerror(rc));
+  }
   return rc;
 }
 
@@ -174,10 +179,11 @@ static void reference_error(bk_episode_ctx_t* ctx, const bk_obs_t* obs, bk_rng_t
 
 // LIBERO-style observation images for policies that want them (renderer made lazily,
 // in this worker's thread)
-static int images(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_obs_t* obs,
+static int images(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, unsigned flags, bk_obs_t* obs,
                   bk_episode_t* ep) {
   char err[256];
-  size_t n = (size_t)BK_OBS_POLICY_SIZE * BK_OBS_POLICY_SIZE * 3;
+  int size = flags & BK_POLICY_RAW_IMAGES ? BK_OBS_RENDER_SIZE : BK_OBS_POLICY_SIZE;
+  size_t n = (size_t)BK_OBS_RENDER_SIZE * BK_OBS_RENDER_SIZE * 3;
   if (!ctx->render) {
     ctx->render = bk_render_create_on(ctx->w->m, BK_OBS_RENDER_SIZE, BK_OBS_RENDER_SIZE,
                                       (bk_gl_t)cfg->gl, cfg->egl_device, err, sizeof err);
@@ -188,14 +194,14 @@ static int images(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_obs_t* 
       return BK_EGL;
     }
   }
-  if (bk_render_obs_pair(ctx->render, ctx->w->m, ctx->d, BK_OBS_POLICY_SIZE, ctx->image,
-                         ctx->wrist, err, sizeof err)) {
+  if (bk_render_obs_pair(ctx->render, ctx->w->m, ctx->d, size, ctx->image, ctx->wrist, err,
+                         sizeof err)) {
     snprintf(ep->error, sizeof ep->error, "images: %.200s", err);
     return BK_EGL;
   }
   obs->image = ctx->image;
   obs->wrist_image = ctx->wrist;
-  obs->image_size = BK_OBS_POLICY_SIZE;
+  obs->image_size = size;
   return 0;
 }
 
@@ -204,15 +210,17 @@ static int decide(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_p
                   void* self, uint64_t eseed, bk_decision_t* dec, bk_episode_t* ep) {
   bk_obs_t obs = {ctx->w, ctx->d, {0}, ctx->w->ref.prompt, NULL, NULL, 0, ep->steps};
   bk_policy_state(ctx->w, ctx->d, obs.state);
-  if ((ops->flags & BK_POLICY_IMAGES) && images(ctx, cfg, &obs, ep)) return BK_EGL;
+  if ((ops->flags & BK_POLICY_IMAGES) && images(ctx, cfg, ops->flags, &obs, ep)) return BK_EGL;
   bk_rng_t rng;
   uint64_t key[2] = {eseed, (uint64_t)ep->ndecision};
   bk_rng_seed(&rng, key, 2);
   int rc = candidates(ctx, cfg, ops, self, &obs, eseed, ep->ndecision, &rng);
   if (rc) {
-    snprintf(ep->error, sizeof ep->error, "policy: %s", bk_strerror(rc));
+    const char* why = ops->error ? ops->error(self) : "";
+    snprintf(ep->error, sizeof ep->error, "policy: %s", why[0] ? why : bk_strerror(rc));
     return rc;
   }
+  if (ops->cost) ops->cost(self, &dec->infer_ms, &dec->calls);
   score(ctx, cfg, dec);
   reference_error(ctx, &obs, &rng, dec, cfg->chunk * BK_ACTION_DIM);
   return 0;
@@ -231,6 +239,8 @@ static int execute(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const dou
       snprintf(ep->error, sizeof ep->error, "nonfinite action");
       return BK_EINVAL;
     }
+    if (ep->actions) memcpy(ep->actions + (size_t)ep->steps * BK_ACTION_DIM, chunk + i * BK_ACTION_DIM,
+                            sizeof(double) * BK_ACTION_DIM);
     ep->steps++;
     dec->chunk++;
     for (int k = 0; k < BK_NFORCE; k++) dec->peak[k] = fmax(dec->peak[k], r[k]);
@@ -272,9 +282,9 @@ static void rollout(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk
   }
 }
 
-int bk_episode_run(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg,
-                   const bk_policy_ops_t* ops, void* self, int init, int seed,
-                   bk_episode_t* ep) {
+// one try of an episode
+static void attempt(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg,
+                    const bk_policy_ops_t* ops, void* self, int init, int seed, bk_episode_t* ep) {
   ep->task = ctx->w->ref.id;
   ep->init = init;
   ep->seed = seed;
@@ -289,5 +299,21 @@ int bk_episode_run(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg,
     ep->success = 0;
   }
   for (int i = 0; i < mjNWARNING; i++) ep->warnings[i] = ctx->d->warning[i].number;
+}
+
+int bk_episode_run(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg,
+                   const bk_policy_ops_t* ops, void* self, int init, int seed,
+                   bk_episode_t* ep) {
+  if (cfg->log_actions && !ep->actions) {
+    ep->actions = calloc((size_t)cfg->max_steps + 1, sizeof(double) * BK_ACTION_DIM);
+    if (!ep->actions) return BK_ENOMEM;
+  }
+  // a remote policy's failure (its error() says why) is retried from the start
+  ep->attempts = 0;
+  do {
+    attempt(ctx, cfg, ops, self, init, seed, ep);
+    if (ops->error) ep->attempts++;
+  } while (ops->error && ep->attempts <= cfg->retries && ops->error(self)[0] &&
+           !strncmp(ep->error, "policy", 6));
   return 0;
 }

@@ -46,6 +46,8 @@ typedef struct {
   int egl_device;              /* EGL device index when gl is EGL */
   int abstain;                 /* online abstention at threshold tau */
   double tau;
+  int retries;                 /* remote policies: reruns of an episode the policy failed */
+  int log_actions;             /* keep every executed action in ep->actions */
 } bk_episode_cfg_t;
 
 #define BK_MAX_K 64
@@ -67,6 +69,8 @@ struct bk_decision {
   double err[BK_NGROUP];       /* chosen first action vs reference, per group */
   double feat[BK_NFEATURE];    /* features of the chosen candidate (predictor training) */
   int abstain;                 /* online abstention: s > tau, nothing executed, episode ends */
+  int calls;                   /* remote policies: server calls for this decision (0: local) */
+  double infer_ms;             /* remote policies: the server's inference time (NaN: unknown) */
 };
 
 typedef struct bk_episode {
@@ -81,6 +85,8 @@ typedef struct bk_episode {
   double* step_force;          /* per control step readings: capacity max_steps x BK_NFORCE */
   double* trace;               /* per physics step readings (max_steps x 25 x BK_NFORCE), or
                                   NULL when no trace is wanted */
+  int attempts;                /* remote policies: tries this record took (0: local policy) */
+  double* actions;             /* cfg.log_actions: steps x 7 executed actions, else NULL */
 } bk_episode_t;
 
 /* per-worker resources for one world: simulation data, controller, buffers */
@@ -96,8 +102,8 @@ typedef struct bk_episode_ctx {
   const bk_policy_ops_t* ref;  /* reference policy (cfg->ref), or NULL */
   void* ref_self;              /* its instance */
   struct bk_render* render;    /* policy images (created on first use, this thread) */
-  unsigned char* image;        /* agentview, 224 x 224 x 3 */
-  unsigned char* wrist;        /* robot0_eye_in_hand, 224 x 224 x 3 */
+  unsigned char* image;        /* agentview, 224 x 224 x 3 (256 x 256 for raw images) */
+  unsigned char* wrist;        /* robot0_eye_in_hand, the same */
   struct bk_startcache* start; /* episode starts already computed (run/startcache.h) */
 } bk_episode_ctx_t;
 

@@ -152,7 +152,27 @@ static void put_decision(bk_sb_t* sb, const bk_episode_t* e, const bk_decision_t
   PUT_##kind(sb, expr);
   BK_DECISION_FIELDS(X)
 #undef X
+  if (d->calls > 0) {  // remote policies only
+    bk_sb_printf(sb, ",\"calls\":%d,\"infer_ms\":", d->calls);
+    put_number(sb, d->infer_ms);
+  }
   bk_sb_puts(sb, "}");
+}
+
+// the optional episode keys: a remote policy's tries, the executed actions
+static void put_episode_extra(bk_sb_t* sb, const bk_episode_t* e) {
+  if (e->attempts > 0) bk_sb_printf(sb, ",\"attempts\":%d", e->attempts);
+  if (!e->actions) return;
+  bk_sb_puts(sb, ",\"actions\":[");
+  for (int s = 0; s < e->steps; s++) {
+    bk_sb_puts(sb, s ? ",[" : "[");
+    for (int i = 0; i < BK_ACTION_DIM; i++) {
+      if (i) bk_sb_puts(sb, ",");
+      put_exact(sb, e->actions[(size_t)s * BK_ACTION_DIM + i]);
+    }
+    bk_sb_puts(sb, "]");
+  }
+  bk_sb_puts(sb, "]");
 }
 
 void bk_record_write(const bk_record_ctx_t* c0, const bk_episode_t* e, bk_sb_t* sb) {
@@ -172,7 +192,9 @@ void bk_record_write(const bk_record_ctx_t* c0, const bk_episode_t* e, bk_sb_t* 
     if (j) bk_sb_puts(sb, ",");
     put_decision(sb, e, &e->dec[j]);
   }
-  bk_sb_puts(sb, "]}\n");
+  bk_sb_puts(sb, "]");
+  put_episode_extra(sb, e);
+  bk_sb_puts(sb, "}\n");
 }
 
 void bk_record_rewrite(const bk_record_t* r, const char* run_id, bk_sb_t* sb) {
@@ -183,6 +205,8 @@ void bk_record_rewrite(const bk_record_t* r, const char* run_id, bk_sb_t* sb) {
   e.ndecision = r->ndecision;
   e.dec = r->dec;
   e.step_force = r->step_force;
+  e.attempts = r->attempts;
+  e.actions = r->actions;
   memcpy(e.warnings, r->warnings, sizeof e.warnings);
   snprintf(e.error, sizeof e.error, "%s", r->error);
   bk_record_ctx_t c = {run_id ? run_id : r->run, r->suite, r->policy, r->k, r->chunk,
@@ -211,10 +235,18 @@ __attribute__((format(printf, 2, 3))) static int bad(rd_t* q, const char* fmt, .
   return bk_fail(q->why, q->why_sz, BK_EPARSE, "%s%s", q->at, msg);
 }
 
-// every member of obj is one of keys[0 .. n-1] with its exact case, each exactly once;
-// out[i] gets the member named keys[i]
+// every member of obj is one of keys[0 .. n-1] with its exact case, each at most once,
+// and keys[0 .. nreq-1] each exactly once; out[i] gets the member named keys[i] or NULL
+static int members_opt(rd_t* q, const char* what, const cJSON* obj, const char* const* keys,
+                       int nreq, int n, const cJSON** out);
+
 static int members(rd_t* q, const char* what, const cJSON* obj, const char* const* keys, int n,
                    const cJSON** out) {
+  return members_opt(q, what, obj, keys, n, n, out);
+}
+
+static int members_opt(rd_t* q, const char* what, const cJSON* obj, const char* const* keys,
+                       int nreq, int n, const cJSON** out) {
   if (!cJSON_IsObject(obj)) return bad(q, "%s: expected an object", what);
   for (int i = 0; i < n; i++) out[i] = NULL;
   const cJSON* it;
@@ -229,7 +261,7 @@ static int members(rd_t* q, const char* what, const cJSON* obj, const char* cons
     if (out[i]) return bad(q, "%s: key \"%s\" given twice", what, keys[i]);
     out[i] = it;
   }
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; i < nreq; i++) {
     if (!out[i]) return bad(q, "%s: missing \"%s\"", what, keys[i]);
   }
   return 0;
@@ -369,12 +401,13 @@ static int get_steps(rd_t* q, const char* key, const cJSON* it, const bk_decisio
 #define GET_STEPS(q, key, it, m) get_steps(q, key, it, m)
 
 #define KEY_NAME(key, kind, expr) #key,
-static const char* const kDecisionKeys[] = {BK_DECISION_FIELDS(KEY_NAME)};
-static const char* const kEpisodeKeys[] = {BK_EPISODE_FIELDS(KEY_NAME) "decisions"};
+static const char* const kDecisionKeys[] = {BK_DECISION_FIELDS(KEY_NAME) "calls", "infer_ms"};
+static const char* const kEpisodeKeys[] = {BK_EPISODE_FIELDS(KEY_NAME) "decisions", "attempts",
+                                           "actions"};
 #undef KEY_NAME
 enum {
-  NDECKEY = (int)(sizeof kDecisionKeys / sizeof *kDecisionKeys),
-  NEPKEY = (int)(sizeof kEpisodeKeys / sizeof *kEpisodeKeys)
+  NDECKEY = (int)(sizeof kDecisionKeys / sizeof *kDecisionKeys) - 2,  /* required keys */
+  NEPKEY = (int)(sizeof kEpisodeKeys / sizeof *kEpisodeKeys) - 2
 };
 
 // ranges of a decision read so far, before its step rows are placed
@@ -393,11 +426,21 @@ static int check_decision(rd_t* q, const bk_decision_t* d, int t0, int last) {
   return 0;
 }
 
+// the optional "calls" (> 0) and "infer_ms" (a number or null), both or neither
+static int read_decision_extra(rd_t* q, const cJSON* calls, const cJSON* ms, bk_decision_t* d) {
+  d->infer_ms = NAN;
+  if (!calls && !ms) return 0;
+  if (!calls || !ms) return bad(q, "\"calls\" and \"infer_ms\" come together");
+  if (get_int(q, "calls", calls, &d->calls)) return BK_EPARSE;
+  if (d->calls < 1) return bad(q, "\"calls\" %d: expected >= 1", d->calls);
+  return get_num(q, "infer_ms", ms, 1, &d->infer_ms);
+}
+
 // one element of "decisions", field by field in table order
 static int read_decision(rd_t* q, const cJSON* obj, bk_decision_t* d, int t0, int last) {
-  const cJSON* m[NDECKEY];
+  const cJSON* m[NDECKEY + 2];
   memset(d, 0, sizeof *d);
-  if (members(q, "decision", obj, kDecisionKeys, NDECKEY, m)) return BK_EPARSE;
+  if (members_opt(q, "decision", obj, kDecisionKeys, NDECKEY, NDECKEY + 2, m)) return BK_EPARSE;
   int i = 0;
 #define X(key, kind, expr)                                           \
   if (i == NDECKEY - 1 && check_decision(q, d, t0, last)) return BK_EPARSE; \
@@ -405,7 +448,7 @@ static int read_decision(rd_t* q, const cJSON* obj, bk_decision_t* d, int t0, in
   i++;
   BK_DECISION_FIELDS(X)
 #undef X
-  return 0;
+  return read_decision_extra(q, m[NDECKEY], m[NDECKEY + 1], d);
 }
 
 // room for nd decisions and the episode's step rows
@@ -471,11 +514,45 @@ static int check_episode(rd_t* q) {
   return 0;
 }
 
+// the optional "attempts" (> 0) and "actions" (steps rows of BK_ACTION_DIM numbers)
+static int read_episode_extra(rd_t* q, const cJSON* attempts, const cJSON* actions) {
+  bk_record_t* r = q->r;
+  r->attempts = 0;
+  if (attempts) {
+    if (get_int(q, "attempts", attempts, &r->attempts)) return BK_EPARSE;
+    if (r->attempts < 1) return bad(q, "\"attempts\" %d: expected >= 1", r->attempts);
+  }
+  if (!actions) {
+    free(r->actions);
+    r->actions = NULL;
+    r->cap_actions = 0;
+    return 0;
+  }
+  if (!cJSON_IsArray(actions) || cJSON_GetArraySize(actions) != r->steps) {
+    return bad(q, "\"actions\": expected %d rows (the steps)", r->steps);
+  }
+  if (r->steps > r->cap_actions || !r->actions) {
+    int cap = r->steps > 0 ? r->steps : 1;
+    double* p = realloc(r->actions, sizeof *p * (size_t)cap * BK_ACTION_DIM);
+    if (!p) return bk_fail(q->why, q->why_sz, BK_ENOMEM, "out of memory");
+    r->actions = p;
+    r->cap_actions = cap;
+  }
+  int s = 0;
+  const cJSON* row;
+  cJSON_ArrayForEach(row, actions) {
+    if (get_nums(q, "actions", row, BK_ACTION_DIM, 0, r->actions + (size_t)s++ * BK_ACTION_DIM)) {
+      return BK_EPARSE;
+    }
+  }
+  return 0;
+}
+
 // the parsed object, field by field in table order
 static int read_object(rd_t* q, const cJSON* obj) {
   bk_record_t* r = q->r;
-  const cJSON* m[NEPKEY];
-  if (members(q, "record", obj, kEpisodeKeys, NEPKEY, m)) return BK_EPARSE;
+  const cJSON* m[NEPKEY + 2];
+  if (members_opt(q, "record", obj, kEpisodeKeys, NEPKEY, NEPKEY + 2, m)) return BK_EPARSE;
   int i = 0;
 #define X(key, kind, expr) \
   if (GET_##kind(q, #key, m[i], r->key)) return BK_EPARSE; \
@@ -483,7 +560,8 @@ static int read_object(rd_t* q, const cJSON* obj) {
   BK_EPISODE_FIELDS(X)
 #undef X
   if (check_episode(q)) return BK_EPARSE;
-  return read_decisions(q, m[NEPKEY - 1]);
+  if (read_decisions(q, m[NEPKEY - 1])) return BK_EPARSE;
+  return read_episode_extra(q, m[NEPKEY], m[NEPKEY + 1]);
 }
 
 int bk_record_read(const char* line, size_t n, const bk_record_expect_t* x, bk_record_t* r,
@@ -509,9 +587,11 @@ void bk_record_free(bk_record_t* r) {
   if (!r) return;
   free(r->dec);
   free(r->step_force);
+  free(r->actions);
   r->dec = NULL;
   r->step_force = NULL;
-  r->cap_dec = r->cap_steps = r->ndecision = 0;
+  r->actions = NULL;
+  r->cap_dec = r->cap_steps = r->cap_actions = r->ndecision = 0;
 }
 
 int bk_record_each(const char* path, const bk_record_expect_t* x, bk_record_fn fn, void* arg,

@@ -71,6 +71,12 @@ typedef struct {
   X(features, FEATURES, d->feat)                     \
   X(step_force, STEPS, d)
 
+/* Optional keys, written only where they apply (so records of in-process policies are
+ * unchanged) and read back when present: per decision, "calls" (server calls, > 0) with
+ * "infer_ms" (the server's inference time, or null); per episode, after "decisions",
+ * "attempts" (tries of a remote policy, > 0) and "actions" (--log-actions: steps rows of
+ * 7 executed actions, exact). */
+
 /* Appends the record of episode e as one JSON line (with the newline) to sb. */
 void bk_record_write(const bk_record_ctx_t* c, const bk_episode_t* e, bk_sb_t* sb);
 
@@ -97,7 +103,9 @@ typedef struct {
   int ndecision;
   bk_decision_t* dec;          /* [ndecision] */
   double* step_force;          /* [steps x BK_NFORCE], from decisions[].step_force */
-  int cap_dec, cap_steps;      /* (internal) */
+  int attempts;                /* optional "attempts" (0 when absent) */
+  double* actions;             /* optional "actions" [steps x 7], NULL when absent */
+  int cap_dec, cap_steps, cap_actions; /* (internal) */
 } bk_record_t;
 
 /* what the reader checks beyond the schema */

@@ -1,5 +1,6 @@
 #include "run/recorder.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,8 +73,11 @@ static int start(bk_recorder_t* r, const struct bk_episode_ctx* ctx) {
     if (!r->render) return -1;
   }
   r->nframe = 0;
+  // a retried episode (remote policies) starts its video again
+  if (r->video) bk_video_abort(r->video);
+  r->video = NULL;
   snprintf(r->partial, sizeof r->partial, "%s/.partial-w%d%s", r->dir, r->worker, r->frames ? "" : ".mp4");
-  if (r->frames) return mkdir(r->partial, 0755) != 0 ? -1 : 0;
+  if (r->frames) return mkdir(r->partial, 0755) != 0 && errno != EEXIST ? -1 : 0;
   r->video = bk_video_open(r->partial, REC_SIZE, REC_SIZE, BK_VIDEO_FPS, r->err, sizeof r->err);
   return r->video ? 0 : -1;
 }

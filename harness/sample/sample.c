@@ -9,6 +9,7 @@
 #include "core/rng.h"
 
 const char* bk_sample_mode_name(bk_sample_mode_t mode) {
+  if (mode == BK_SAMPLE_REPEAT) return "repeat";
   return mode == BK_SAMPLE_PERTURB ? "perturb" : (mode == BK_SAMPLE_TEMPERATURE ? "temperature" : "greedy");
 }
 
@@ -43,6 +44,10 @@ int bk_sample_parse(const char* text, bk_sampling_t* s, double* values, int* nva
   *nvalues = 1;
   values[0] = 0;
   if (strcmp(text, "greedy") == 0) return 0;
+  if (strcmp(text, "repeat") == 0) {
+    s->mode = BK_SAMPLE_REPEAT;
+    return 0;
+  }
   const char* p = NULL;
   if (strncmp(text, "perturb:sigma=", 14) == 0) {
     s->mode = BK_SAMPLE_PERTURB;
@@ -61,7 +66,7 @@ int bk_sample_parse(const char* text, bk_sampling_t* s, double* values, int* nva
     }
   }
   return bk_fail(err, err_sz, BK_EINVAL,
-                 "bad sampling '%s': expected greedy, perturb:sigma=S[,S2...][:keep=0|1] or "
+                 "bad sampling '%s': expected greedy, repeat, perturb:sigma=S[,S2...][:keep=0|1] or "
                  "temperature:T=T[,T2...] (at most %d distinct values >= 0, apart by more than 1e-9 "
                  "relative)",
                  text, BK_SAMPLE_MAX_VALUES);

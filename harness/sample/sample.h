@@ -4,6 +4,8 @@
  *                   candidate 0 is the unperturbed greedy chunk unless keep_greedy = 0
  * temperature:T=T   K samples from the policy's own distribution at temperature T
  * greedy            K copies of the greedy chunk (K = 1 is the plain policy)
+ * repeat            K answers of the policy asked as it is (remote policies: K server calls,
+ *                   or one to a server that samples; in-process policies: greedy)
  * Every draw comes from a generator seeded by (episode seed, decision, candidate), and the
  * episode seed hashes (run seed, suite, task, init, seed): records do not depend on the
  * thread count or on the order episodes run in. */
@@ -14,7 +16,7 @@
 
 #define BK_SAMPLE_MAX_VALUES 16
 
-typedef enum { BK_SAMPLE_GREEDY = 0, BK_SAMPLE_PERTURB, BK_SAMPLE_TEMPERATURE } bk_sample_mode_t;
+typedef enum { BK_SAMPLE_GREEDY = 0, BK_SAMPLE_PERTURB, BK_SAMPLE_TEMPERATURE, BK_SAMPLE_REPEAT } bk_sample_mode_t;
 
 typedef struct {
   bk_sample_mode_t mode;
