@@ -104,8 +104,20 @@ int bk_episode_start(const bk_world_t* w, bk_osc_t* osc, mjData* d, int init,
   const double settle[BK_ACTION_DIM] = {0, 0, 0, 0, 0, 0, -1};
   double peak[BK_NFORCE];
   for (int i = 0; i < BK_SETTLE_STEPS; i++) bk_step_control(w, osc, d, settle, peak, NULL);
-  mj_forward(w->m, d);
+  bk_episode_forward(w->m, d);
   return 0;
+}
+
+void bk_episode_forward(const mjModel* m, mjData* d) {
+  // MuJoCo 2.2.2's constraint solver leaves its result in qacc_warmstart; with elliptic
+  // cones that result depends on the warm start it began from, so a second forward
+  // would not repeat the first: keep the warm start the state had
+  mjMARKSTACK;
+  mjtNum* ws = mj_stackAlloc(d, m->nv);
+  mju_copy(ws, d->qacc_warmstart, m->nv);
+  mj_forward(m, d);
+  mju_copy(d->qacc_warmstart, ws, m->nv);
+  mjFREESTACK;
 }
 
 // reset to the init state and let the gripper open, then reset the policies

@@ -123,6 +123,10 @@ int bk_episode_run(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg,
                    const bk_policy_ops_t* ops, void* self, int init, int seed,
                    bk_episode_t* ep);
 
+/* mj_forward that leaves qacc_warmstart as it was, so that forwarding a restored state
+ * gives exactly what forwarding the original gave (episode starts, the start cache). */
+void bk_episode_forward(const mjModel* m, mjData* d);
+
 /* The start of every episode: init state `init` (with the shift, may be NULL), the
  * controller reset, then 10 settle steps of (0,0,0,0,0,0,-1) that are not counted, as
  * the peer harnesses do. Kinematics of d are current on return. Returns 0 or the init

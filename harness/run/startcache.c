@@ -97,7 +97,7 @@ static void restore(const bk_startcache_t* c, const entry_t* e, bk_osc_t* osc, m
   mju_zero(d->xfrc_applied, 6 * m->nbody);
   memcpy(d->warning, e->warning, sizeof d->warning);
   bk_osc_copy(osc, e->osc);
-  mj_forward(m, d);
+  bk_episode_forward(m, d);
 }
 
 int bk_startcache_start(bk_startcache_t* c, bk_osc_t* osc, mjData* d, int init,
