@@ -48,7 +48,9 @@ int bk_url_parse(const char* text, bk_url_t* u, char* err, int err_sz) {
     }
     u->port = (int)port;
   }
-  if (copy_span(u->path, sizeof u->path, *slash ? slash : "/", *slash ? slash + strlen(slash) : "/" + 1)) {
+  static const char kRoot[] = "/";
+  const char* path = *slash ? slash : kRoot;
+  if (copy_span(u->path, sizeof u->path, path, path + strlen(path))) {
     return bk_fail(err, err_sz, BK_EINVAL, "server path too long");
   }
   return 0;
