@@ -96,10 +96,12 @@ static int step(repro_t* r, const char* what, int (*cmd)(int, char**), const cha
   }
   r->stage++;
   long before = bk_progress_episodes();
-  fprintf(stderr, "bokbo repro: [%d/%d] %s: bokbo %s\n", r->stage, r->nstage, what, line);
-  char prefix[128];
-  snprintf(prefix, sizeof prefix, "repro %d/%d %s %s (%ld episodes before) ", r->stage, r->nstage,
-           r->suite ? r->suite : "", what, before);
+  fprintf(stderr, "bokbo repro: [%d/%d] %s (%ld episodes run so far): bokbo %s\n", r->stage, r->nstage,
+          what, before, line);
+  char prefix[128];  // short: the bar must fit an 80-column terminal with it
+  const char* s = r->suite ? r->suite : "";
+  snprintf(prefix, sizeof prefix, "%d/%d %s %s ", r->stage, r->nstage,
+           strncmp(s, "libero_", 7) ? s : s + 7, what);
   bk_progress_prefix(r->tty ? prefix : NULL);
   char* argv[64];
   int argc = 0;

@@ -43,7 +43,7 @@ void bk_progress_update(bk_progress_t* p, int done, int success) {
   char line[160];
   status(p, done, success, line, sizeof line);
   if (p->mode == 1) {
-    int width = 30, fill = width * done / p->total;
+    int width = g_prefix[0] ? 10 : 30, fill = width * done / p->total;  // room for the prefix
     char bar[64];
     for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
     bar[width] = '\0';
