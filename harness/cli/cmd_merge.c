@@ -1,6 +1,7 @@
 /* bokbo merge: join the shards of a run into one run directory */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,9 +19,13 @@
 #include "run/record.h"
 #include "sample/sample.h"
 
+/* where one record lies; the records themselves are read again when OUT is written, so
+ * memory stays at sizeof(rec_t) per record however long the records are */
 typedef struct {
   int task, vi, init, seed;
-  char* line;                  /* the record, its run id rewritten */
+  int part;                    /* index of the part directory */
+  uint32_t len;                /* bytes of the line, its newline included */
+  off_t off;                   /* where the line starts in the part's episodes.jsonl */
 } rec_t;
 
 typedef struct {
@@ -30,6 +35,8 @@ typedef struct {
   int nvalues;
   const char* out_id;
   const char* path;
+  int part;                    /* the part being read */
+  off_t off;                   /* offset of the line being read */
   const cJSON* cfg;            /* the parts' shared configuration */
   bk_sample_mode_t mode;
   char suite[96];              /* the records' suite name */
@@ -43,7 +50,8 @@ static void usage(FILE* f) {
           "usage: bokbo merge DIR... --out OUT [--force]\n"
           "\n"
           "Joins the parts of a run made with 'bokbo run --shard I/N' (same configuration)\n"
-          "into one run directory: OUT/run.json and OUT/episodes.jsonl, sorted by task,\n"
+          "into one run directory (created with its parents when missing): OUT/run.json and\n"
+          "OUT/episodes.jsonl, sorted by task,\n"
           "sampling value, init and seed, with the records' run id set to OUT's name. Fails\n"
           "(nothing written) when a configuration differs, an episode is missing or appears\n"
           "twice. The result equals an unsharded run into a folder of the same name, byte for\n"
@@ -85,8 +93,8 @@ static const char* foreign(const merge_t* m, const bk_record_t* r) {
   return NULL;
 }
 
-// one record line, checked by the shared reader and against the configuration; the text
-// is kept as written (its run id rewritten)
+// one record line, checked by the shared reader and against the configuration; its key
+// and place are kept
 static int take(merge_t* m, const char* line, size_t n, int lineno) {
   char why[300];
   int rc = bk_record_read(line, n, &m->expect, &m->scratch, why, sizeof why);
@@ -97,26 +105,16 @@ static int take(merge_t* m, const char* line, size_t n, int lineno) {
     return bk_fail(m->err, sizeof m->err, BK_EINVAL, "%s:%d: not a record of this run ('%s' differs)",
                    m->path, lineno, what);
   }
-  rec_t r = {x->task, value_index(m, x->value), x->init, x->seed, NULL};
+  rec_t r = {x->task, value_index(m, x->value), x->init, x->seed, m->part, (uint32_t)n, m->off};
   if (r.vi < 0) {
     return bk_fail(m->err, sizeof m->err, BK_EINVAL, "%s:%d: sampling value %.17g is not in the run",
                    m->path, lineno, x->value);
   }
-  // written again by the writer, with OUT's name as the run id (escaped like any string)
-  bk_sb_t sb = {0};
-  bk_record_rewrite(x, m->out_id, &sb);
-  if (sb.failed) {
-    bk_sb_free(&sb);
-    return bk_fail(m->err, sizeof m->err, BK_ENOMEM, "out of memory");
-  }
-  r.line = sb.s;
+  if (n > UINT32_MAX) return bk_fail(m->err, sizeof m->err, BK_EPARSE, "%s:%d: line too long", m->path, lineno);
   if (m->n == m->cap) {
     m->cap = m->cap ? 2 * m->cap : 256;
     rec_t* nr = realloc(m->rec, sizeof *nr * m->cap);
-    if (!nr) {
-      free(r.line);
-      return bk_fail(m->err, sizeof m->err, BK_ENOMEM, "out of memory");
-    }
+    if (!nr) return bk_fail(m->err, sizeof m->err, BK_ENOMEM, "out of memory");
     m->rec = nr;
   }
   m->rec[m->n++] = r;
@@ -128,6 +126,7 @@ static int read_part(merge_t* m, const char* dir) {
   char path[1100];
   snprintf(path, sizeof path, "%s/episodes.jsonl", dir);
   m->path = path;
+  m->off = 0;
   int code = 0;
   FILE* f = bk_file_open_read(path, &code, m->err, sizeof m->err);
   if (!f) return code;
@@ -143,6 +142,7 @@ static int read_part(merge_t* m, const char* dir) {
     } else if (n > 1) {
       rc = take(m, line, (size_t)n, lineno);
     }
+    m->off += n;
   }
   free(line);
   fclose(f);
@@ -197,7 +197,7 @@ static int list_missing(const merge_t* m, const cJSON* cfg, bk_sb_t* sb) {
     for (int v = 0; v < m->nvalues; v++) {
       cJSON_ArrayForEach(i, cJSON_GetObjectItem(cfg, "inits")) {
         cJSON_ArrayForEach(s, cJSON_GetObjectItem(cfg, "seeds")) {
-          rec_t key = {t->valueint, v, i->valueint, s->valueint, NULL};
+          rec_t key = {t->valueint, v, i->valueint, s->valueint, 0, 0, 0};
           if (bsearch(&key, m->rec, (size_t)m->n, sizeof *m->rec, cmp_rec)) continue;
           if (missing++ < 5) {
             bk_sb_printf(sb, "%stask %d init %d seed %d", missing > 1 ? ", " : "", key.task,
@@ -230,22 +230,75 @@ static int check_complete(const merge_t* m, const cJSON* cfg, char* err, int err
   return rc;
 }
 
-// OUT/run.json (the shared configuration as one part) and OUT/episodes.jsonl
-static int write_out(const merge_t* m, cJSON* cfg, const char* out, char** dirs, int n, char* err,
-                     int err_sz) {
-  if (mkdir(out, 0755) != 0 && errno != EEXIST) {
-    return bk_fail(err, err_sz, BK_EIO, "%s: %s", out, strerror(errno));
+// the record r read again from its part (it must be the one read before: parts are
+// append-only), written to f with OUT's name as the run id (escaped like any string)
+static int copy_record(merge_t* m, const rec_t* r, const int* fds, char** dirs, bk_sb_t* buf,
+                       bk_sb_t* line, FILE* f, char* err, int err_sz) {
+  if (r->len + 1 > buf->cap) {
+    char* nb = realloc(buf->s, r->len + 1);
+    if (!nb) return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+    buf->s = nb;
+    buf->cap = r->len + 1;
   }
+  char why[300] = "";
+  ssize_t got = pread(fds[r->part], buf->s, r->len, r->off);
+  int same = got == (ssize_t)r->len;
+  if (same) buf->s[r->len] = '\0';
+  same = same && bk_record_read(buf->s, r->len, &m->expect, &m->scratch, why, sizeof why) == 0;
+  const bk_record_t* x = &m->scratch;
+  if (!same || x->task != r->task || x->init != r->init || x->seed != r->seed) {
+    return bk_fail(err, err_sz, BK_EIO, "%s/episodes.jsonl: changed while merging (offset %lld)%s%s",
+                   dirs[r->part], (long long)r->off, why[0] ? ": " : "", why);
+  }
+  line->len = 0;
+  bk_record_rewrite(x, m->out_id, line);
+  if (line->failed) return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+  if (fwrite(line->s, 1, line->len, f) != line->len) return BK_EIO;  // bk_atomic_commit names it
+  return 0;
+}
+
+// OUT/episodes.jsonl: the sorted records streamed from the parts into a temporary file
+// that replaces the target only when whole
+static int write_records(merge_t* m, char** dirs, int n, const char* path, char* err, int err_sz) {
+  int* fds = malloc(sizeof *fds * (size_t)n);
+  if (!fds) return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+  int rc = 0, opened = 0;
+  for (; !rc && opened < n; opened++) {
+    char part[1100];
+    snprintf(part, sizeof part, "%s/episodes.jsonl", dirs[opened]);
+    fds[opened] = open(part, O_RDONLY | O_CLOEXEC);
+    if (fds[opened] < 0) rc = bk_fail(err, err_sz, BK_EIO, "%s: %s", part, strerror(errno));
+  }
+  if (rc) opened--;
+  char tmp[4096];
+  FILE* f = rc ? NULL : bk_atomic_open(path, tmp, sizeof tmp, err, err_sz);
+  if (!rc && !f) rc = BK_EIO;
+  bk_sb_t buf = {0}, line = {0};
+  for (int i = 0; !rc && i < m->n; i++) rc = copy_record(m, &m->rec[i], fds, dirs, &buf, &line, f, err, err_sz);
+  if (f) {
+    char cerr[512];
+    int crc = bk_atomic_commit(f, tmp, path, rc != 0, cerr, sizeof cerr);
+    if (!rc && crc) rc = bk_fail(err, err_sz, crc, "%s", cerr);
+  }
+  for (int i = 0; i < opened; i++) close(fds[i]);
+  free(fds);
+  bk_sb_free(&buf);
+  bk_sb_free(&line);
+  return rc;
+}
+
+// OUT (and its missing parents), OUT/episodes.jsonl, then OUT/run.json (the shared
+// configuration as one part)
+static int write_out(merge_t* m, cJSON* cfg, const char* out, char** dirs, int n, char* err,
+                     int err_sz) {
+  if (bk_file_make_dirs(out, err, err_sz)) return BK_EINVAL;
   cJSON_ReplaceItemInObject(cfg, "shard", cJSON_CreateNumber(0));
   cJSON_ReplaceItemInObject(cfg, "nshard", cJSON_CreateNumber(1));
   cJSON* from = cJSON_AddArrayToObject(cfg, "merged_from");
   for (int i = 0; i < n; i++) cJSON_AddItemToArray(from, cJSON_CreateString(dirs[i]));
-  bk_sb_t sb = {0};
-  for (int i = 0; i < m->n; i++) bk_sb_puts(&sb, m->rec[i].line);
   char path[1100];
   snprintf(path, sizeof path, "%s/episodes.jsonl", out);
-  int rc = sb.failed ? BK_ENOMEM : bk_write_atomic(path, sb.s ? sb.s : "", err, err_sz);
-  bk_sb_free(&sb);
+  int rc = write_records(m, dirs, n, path, err, err_sz);
   char* text = rc ? NULL : cJSON_Print(cfg);
   snprintf(path, sizeof path, "%s/run.json", out);
   if (!rc) rc = text ? bk_write_atomic(path, text, err, err_sz) : BK_ENOMEM;
@@ -298,15 +351,15 @@ int bk_cmd_merge(int argc, char** argv) {
     m.expect.suite = m.suite;
   }
   for (int i = 0; !rc && i < n; i++) {
+    m.part = i;
     if ((rc = read_part(&m, dirs[i]))) snprintf(err, sizeof err, "%s", m.err);
   }
-  bk_record_free(&m.scratch);
   if (!rc) qsort(m.rec, (size_t)m.n, sizeof *m.rec, cmp_rec);
   if (!rc) rc = check_complete(&m, cfg, err, sizeof err);
   if (!rc) rc = write_out(&m, cfg, out, dirs, n, err, sizeof err);
+  bk_record_free(&m.scratch);
   if (rc) bk_cli_error("merge", "%s", err);
   else fprintf(stderr, "bokbo merge: %d episodes from %d part(s) -> %s\n", m.n, n, out);
-  for (int i = 0; i < m.n; i++) free(m.rec[i].line);
   free(m.rec);
   cJSON_Delete(cfg);
   return bk_cli_exit(rc);
