@@ -20,6 +20,18 @@ if cmp -s <(sort "$tmp/a/full/episodes.jsonl") <(sort "$tmp/c/full/episodes.json
 else
   bad merged_equals_unsharded
 fi
+# a line in another key order than the writer's ("run" last) is read and written again
+"$PY" - "$tmp/b/part1/episodes.jsonl" <<'PYEOF' || bad reorder_a_line
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+r = json.loads(lines[0])
+r["run"] = r.pop("run")
+lines[0] = json.dumps(r, separators=(",", ":"))
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+PYEOF
+"$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/part1 "$tmp"/b/part2 --out "$tmp/d/e/full" 2>/dev/null \
+  && cmp -s <(sort "$tmp/a/full/episodes.jsonl") <(sort "$tmp/d/e/full/episodes.jsonl") \
+  && ok other_key_order_rewritten || bad other_key_order_rewritten
 "$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/part1 --out "$tmp/c/missing" 2>/dev/null
 [ $? -eq 2 ] && [ ! -e "$tmp/c/missing/episodes.jsonl" ] && ok missing_part_refused || bad missing_part_refused
 "$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/part0 "$tmp"/b/part1 "$tmp"/b/part2 --out "$tmp/c/twice" 2>/dev/null

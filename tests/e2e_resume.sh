@@ -60,7 +60,7 @@ expect_in shrink_names_init "$tmp/err" "drops init 0"
 # records of a run made with the whole list at once
 check whole 0 "$BOKBO" run $small --inits 0-2 --thresholds "$tmp/thr.json" --out "$tmp/a/run"
 check merge_extended 0 "$BOKBO" merge "$tmp/r" --out "$tmp/new/deeper/run"
-cmp -s <(sort "$tmp/a/run/episodes.jsonl") "$tmp/new/deeper/run/episodes.jsonl" \
+cmp -s <(sort "$tmp/a/run/episodes.jsonl") <(sort "$tmp/new/deeper/run/episodes.jsonl") \
   && ok extended_equals_whole || bad extended_equals_whole
 check merge_unwritable 2 "$BOKBO" merge "$tmp/r" --out /proc/bokbo/run
 expect_in merge_unwritable_names_path "$tmp/err" "/proc/bokbo"
