@@ -24,7 +24,7 @@ static cJSON* config(const char* thr, const char* abstain, const char* pred) {
   cJSON_AddStringToObject(j, "abstain", abstain ? abstain : "");
   cJSON_AddStringToObject(j, "predictor", pred ? pred : "");
   char err[512];
-  cr_assert_eq(bk_resume_add_inputs(j, thr, abstain, pred, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(bk_resume_add_inputs(j, thr, abstain, pred, NULL, err, sizeof err), 0, "%s", err);
   return j;
 }
 

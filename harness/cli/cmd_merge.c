@@ -386,6 +386,9 @@ static int write_out(merge_t* m, cJSON* cfg, const char* out, char** dirs, int n
   if (bk_file_make_dirs(out, err, err_sz)) return BK_EINVAL;
   cJSON_ReplaceItemInObject(cfg, "shard", cJSON_CreateNumber(0));
   cJSON_ReplaceItemInObject(cfg, "nshard", cJSON_CreateNumber(1));
+  // one unsharded run: no shard plan (so it resumes and extends without --shard-costs)
+  cJSON_ReplaceItemInObject(cfg, "shard_costs", cJSON_CreateString(""));
+  cJSON_ReplaceItemInObject(cfg, "shard_costs_fnv1a64", cJSON_CreateString(""));
   cJSON* from = cJSON_AddArrayToObject(cfg, "merged_from");
   for (int i = 0; i < n; i++) cJSON_AddItemToArray(from, cJSON_CreateString(dirs[i]));
   char path[1100];

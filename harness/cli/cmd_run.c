@@ -19,6 +19,7 @@
 #include "run/jsonl.h"
 #include "run/lock.h"
 #include "run/resume.h"
+#include "run/shard.h"
 #include "render/render.h"
 #include "render/video.h"
 #include "run/runner.h"
@@ -36,6 +37,8 @@ typedef struct {
   bk_predictor_t predictor;
   int force, quiet;
   int extend;                  /* --extend: the episode lists may grow on --resume */
+  const char* shard_costs_path;  /* --shard-costs FILE */
+  double shard_costs[BK_SUITE_NTASK];
   char out[1024];
   bk_thr_t thr;
   const char *scenes_name, *libero, *robosuite;  /* --scenes, --libero, --robosuite */
@@ -99,6 +102,9 @@ static void usage(FILE* f) {
           "  --shard I/N             run only the I-th of N parts of the episodes, balanced\n"
           "                          by expected cost, every episode in exactly one part\n"
           "                          (cluster array jobs; join the parts with 'bokbo merge')\n"
+          "  --shard-costs FILE      plan the shards with measured per-task episode costs,\n"
+          "                          {\"tasks\": {\"0\": cost, ...}} (tools/shard_costs.py makes one\n"
+          "                          from an earlier run); every part must get the same file\n"
           BK_SCENES_HELP
           "  --resume                continue a run directory, skipping recorded episodes; the\n"
           "                          settings, --tasks/--inits/--seeds and the contents of the\n"
@@ -129,7 +135,7 @@ static int opt_ids(const char* name, int lo, int hi, int* out, int cap, int* n) 
   return -1;
 }
 
-enum { OPT_EXTEND = 1001 };  /* long-only options */
+enum { OPT_EXTEND = 1001, OPT_SHARD_COSTS };  /* long-only options */
 
 static const struct option kOpts[] = {
   {"suite", required_argument, NULL, 's'},     {"tasks", required_argument, NULL, 't'},
@@ -153,7 +159,7 @@ static const struct option kOpts[] = {
   {"task-file", required_argument, NULL, 'X'},
   {"server", required_argument, NULL, 'v'},    {"timeout", required_argument, NULL, 'O'},
   {"retries", required_argument, NULL, 'Q'},   {"log-actions", no_argument, NULL, 'Z'},
-  {"extend", no_argument, NULL, OPT_EXTEND},
+  {"extend", no_argument, NULL, OPT_EXTEND},  {"shard-costs", required_argument, NULL, OPT_SHARD_COSTS},
   {NULL, 0, NULL, 0},
 };
 
@@ -252,6 +258,7 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
     case 'Z': r->ep.log_actions = 1; return 0;
     case 'r': r->resume = 1; return 0;
     case OPT_EXTEND: o->extend = r->resume = 1; return 0;
+    case OPT_SHARD_COSTS: o->shard_costs_path = optarg; return 0;
     case 'f': o->force = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'h': usage(stdout); return 1;
@@ -516,6 +523,7 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddBoolToObject(j, "force_trace", r->force_trace);
   cJSON_AddNumberToObject(j, "shard", r->shard);
   cJSON_AddNumberToObject(j, "nshard", r->nshard ? r->nshard : 1);
+  cJSON_AddStringToObject(j, "shard_costs", o->shard_costs_path ? o->shard_costs_path : "");
   cJSON* cmd = cJSON_AddArrayToObject(j, "command");
   for (int i = 0; i < argc; i++) {
     char shown[600];
@@ -655,6 +663,29 @@ static int load_thresholds(run_opts_t* o) {
   return 0;
 }
 
+// --shard-costs: a cost for every task of the run, and only for a sharded run
+static int load_shard_costs(run_opts_t* o) {
+  bk_run_cfg_t* r = &o->run;
+  if (!o->shard_costs_path) return 0;
+  char err[1100];
+  int have[BK_SUITE_NTASK];
+  if (r->nshard < 2) {
+    bk_cli_error("run", "--shard-costs plans shards: give --shard I/N with N > 1");
+    return -1;
+  }
+  if (bk_shard_costs_load(o->shard_costs_path, o->shard_costs, have, err, sizeof err)) {
+    bk_cli_error("run", "--shard-costs %s", err);
+    return -1;
+  }
+  for (int i = 0; i < r->ntask; i++) {
+    if (have[r->tasks[i]]) continue;
+    bk_cli_error("run", "--shard-costs %s: no cost for task %d", o->shard_costs_path, r->tasks[i]);
+    return -1;
+  }
+  r->shard_costs = o->shard_costs;
+  return 0;
+}
+
 int bk_cmd_run(int argc, char** argv) {
   run_opts_t* o = calloc(1, sizeof *o);
   if (!o) return BK_EXIT_FAIL;
@@ -669,10 +700,11 @@ int bk_cmd_run(int argc, char** argv) {
   }
   // the input files by their contents, which --resume compares (run/resume.h)
   if (cfg && !rc && bk_resume_add_inputs(cfg, o->thresholds_path, o->abstain_path, o->predictor_path,
-                                         serr, sizeof serr)) {
+                                         o->shard_costs_path, serr, sizeof serr)) {
     bk_cli_error("run", "%s", serr);
     rc = -1;
   }
+  if (rc == 0) rc = load_shard_costs(o);
   bk_lock_t* lock = NULL;
   if (rc == 0) rc = lock_dir(o, &lock);
   if (rc == 0) rc = prepare_dir(o, cfg);

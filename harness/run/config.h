@@ -37,6 +37,7 @@ enum { BK_CONFIG_RECORD = 1, BK_CONFIG_EPISODES = 2, BK_CONFIG_SHARDS = 4, BK_CO
   X(inits, BK_CONFIG_EPISODES)           \
   X(seeds, BK_CONFIG_EPISODES)           \
   X(nshard, BK_CONFIG_SHARDS)            \
+  X(shard_costs_fnv1a64, BK_CONFIG_SHARDS) \
   X(shard, BK_CONFIG_PART)               \
   X(force_trace, BK_CONFIG_PART)
 

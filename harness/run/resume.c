@@ -16,6 +16,7 @@ static const struct {
   {"thresholds", "thresholds_fnv1a64", "--thresholds"},
   {"abstain", "abstain_fnv1a64", "--abstain"},
   {"predictor", "predictor_fnv1a64", "--predictor"},
+  {"shard_costs", "shard_costs_fnv1a64", "--shard-costs"},
 };
 #define NINPUT (int)(sizeof kInputs / sizeof *kInputs)
 
@@ -43,8 +44,8 @@ int bk_resume_hash_file(const char* path, char out[17], char* err, int err_sz) {
 }
 
 int bk_resume_add_inputs(cJSON* cfg, const char* thresholds, const char* abstain,
-                         const char* predictor, char* err, int err_sz) {
-  const char* paths[NINPUT] = {thresholds, abstain, predictor};
+                         const char* predictor, const char* shard_costs, char* err, int err_sz) {
+  const char* paths[NINPUT] = {thresholds, abstain, predictor, shard_costs};
   for (int i = 0; i < NINPUT; i++) {
     char hash[17] = "";
     if (paths[i] && bk_resume_hash_file(paths[i], hash, err, err_sz)) return BK_EIO;

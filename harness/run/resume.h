@@ -2,7 +2,7 @@
  * directory already holds, beyond the settings of run/config.h.
  *
  * Input files: the run records the FNV-1a 64 hash of the bytes of its --thresholds,
- * --abstain and --predictor files ("<option>_fnv1a64", "" without the option). A resume
+ * --abstain, --predictor and --shard-costs files ("<option>_fnv1a64", "" without the option). A resume
  * compares these contents, not the paths: the same file moved or copied elsewhere is
  * accepted, a file edited in place is refused.
  *
@@ -20,11 +20,11 @@
  * negative code with err ("path: why") filled. */
 int bk_resume_hash_file(const char* path, char out[17], char* err, int err_sz);
 
-/* Adds "thresholds_fnv1a64", "abstain_fnv1a64" and "predictor_fnv1a64" to a run
- * configuration: the hash of each file given, "" for each NULL path. Returns 0, or a
- * negative code with err filled (a file that cannot be read). */
+/* Adds "thresholds_fnv1a64", "abstain_fnv1a64", "predictor_fnv1a64" and
+ * "shard_costs_fnv1a64" to a run configuration: the hash of each file given, "" for each
+ * NULL path. Returns 0, or a negative code with err filled (a file that cannot be read). */
 int bk_resume_add_inputs(cJSON* cfg, const char* thresholds, const char* abstain,
-                         const char* predictor, char* err, int err_sz);
+                         const char* predictor, const char* shard_costs, char* err, int err_sz);
 
 /* Compares the input files of the configuration a run started with (old) and of the
  * command now. A run.json written before the hashes existed is compared by path, and

@@ -42,7 +42,8 @@ static int write_config(const char* dir, int shard, int k, int nseed) {
                            {"policy", "expert"}, {"policy_opts", ""}, {"sampling", "greedy"},
                            {"scorer", "none"}, {"reference", "expert"}, {"thresholds", ""},
                            {"thresholds_fnv1a64", ""}, {"abstain", ""}, {"abstain_fnv1a64", ""},
-                           {"predictor", ""}, {"predictor_fnv1a64", ""}, {"scenes", "builtin"}};
+                           {"predictor", ""}, {"predictor_fnv1a64", ""}, {"scenes", "builtin"},
+                           {"shard_costs", ""}, {"shard_costs_fnv1a64", ""}};
   for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) cJSON_AddStringToObject(j, strs[i][0], strs[i][1]);
   const char* nums[] = {"k", "chunk", "open_loop", "max_steps", "global_threshold", "run_seed"};
   const double vals[] = {1, 8, 8, 280, 0, 0};
