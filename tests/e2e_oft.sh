@@ -7,19 +7,9 @@
 BOKBO=$1
 SRC=$2
 . "$2/tests/lib/e2e.sh"
-srv_pid=""
-trap 'stop_server; rm -rf "$tmp"' EXIT
-start_server() {
-  rm -f "$tmp/port"
-  "$PY" "$SRC/tests/py/oft_server.py" --replay "$tmp/inproc/episodes.jsonl" "$@" >"$tmp/port" 2>"$tmp/server.err" &
-  srv_pid=$!
-  for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-  port=$(head -1 "$tmp/port")
-}
-stop_server() {
-  if [ -n "$srv_pid" ]; then kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null; fi
-  srv_pid=""
-}
+. "$2/tests/lib/server.sh"
+# start_server ARGS...: a server replaying $tmp/inproc; sets $port
+server_cmd=("$SRC/tests/py/oft_server.py" --replay "$tmp/inproc/episodes.jsonl")
 
 check inproc 0 "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --log-actions --quiet \
   --threads 1 --out "$tmp/inproc"

@@ -54,10 +54,13 @@ check missing_thresholds 2 run_small --out "$tmp/r2" --thresholds "$tmp/none.jso
   && ok bad_input_keeps_records || bad bad_input_keeps_records
 check resume_other_settings 2 run_small --out "$tmp/r" --resume --chunk 4 --open-loop 4
 
-# resume adds only what is missing
-check resume 0 "$BOKBO" run --suite libero_object --tasks 0,3 --inits 0-2 --max-steps 30 --quiet \
+# resume refuses other episode lists; --extend adds only what is missing
+check resume_more_inits 2 "$BOKBO" run --suite libero_object --tasks 0,3 --inits 0-2 --max-steps 30 --quiet \
   --global-threshold 25 --force-trace --out "$tmp/r" --resume
-[ "$(wc -l < "$tmp/r/episodes.jsonl")" -eq 6 ] && ok resume_adds_two || bad resume_adds_two
+expect_in resume_more_inits_says_extend "$tmp/err" "--extend"
+check extend 0 "$BOKBO" run --suite libero_object --tasks 0,3 --inits 0-2 --max-steps 30 --quiet \
+  --global-threshold 25 --force-trace --out "$tmp/r" --extend
+[ "$(wc -l < "$tmp/r/episodes.jsonl")" -eq 6 ] && ok extend_adds_two || bad extend_adds_two
 
 # thresholds from the expert run, then a run judged by them
 check thresholds 0 "$BOKBO" thresholds --run "$tmp/r" --quantile 0.9 --floor 0 --out "$tmp/thr.json"

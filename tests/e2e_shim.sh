@@ -6,20 +6,8 @@
 BOKBO=$1
 SRC=$2
 . "$2/tests/lib/e2e.sh"
-srv_pid=""
-trap 'stop_server; rm -rf "$tmp"' EXIT
 # start_server SCRIPT ARGS...; sets $port
-start_server() {
-  rm -f "$tmp/port"
-  "$PY" "$@" >"$tmp/port" 2>"$tmp/server.err" &
-  srv_pid=$!
-  for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-  port=$(head -1 "$tmp/port")
-}
-stop_server() {
-  if [ -n "$srv_pid" ]; then kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null; fi
-  srv_pid=""
-}
+. "$2/tests/lib/server.sh"
 run() { "$BOKBO" run --suite libero_object --tasks 0 --inits 0 --policy openpi --open-loop 5 \
   --max-steps 15 --threads 1 --quiet "$@"; }
 # calls NAME FILE K CALLS [MIN_DISAGREEMENT]: every decision has K candidates from CALLS calls

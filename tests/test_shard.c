@@ -1,5 +1,6 @@
 /* shard plans: every episode in exactly one shard, costs balanced, long tasks spread */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "core/err.h"
 #include "run/runner.h"
 #include "run/shard.h"
+#include "sim/scenes.h"
 
 // a run of `ntask` tasks with `per` episodes each, task t costing cost[t] per episode
 static uint32_t* run_costs(const uint32_t* task_cost, int ntask, int per) {
@@ -169,3 +171,69 @@ Test(shard, runs_in_one_shard_hold_everything_once, .timeout = 300) { run_shards
 Test(shard, runs_in_three_shards_hold_everything_once, .timeout = 300) { run_shards(3); }
 
 Test(shard, runs_in_seven_shards_hold_everything_once, .timeout = 300) { run_shards(7); }
+
+// measured costs: a task 20 times costlier than the others, which the scene proxy cannot
+// see (every libero_spatial scene gets the same proxy), is balanced by a plan from the
+// costs and not by the proxy's; both plans give every episode exactly one shard
+Test(shard, measured_costs_balance_a_skew_the_proxy_misses, .timeout = 120) {
+  const int tasks[] = {0, 1, 2, 3, 4}, ntask = 5, ninit = 4, nshard = 3, n = ntask * ninit;
+  bk_world_t* worlds[BK_SUITE_NTASK] = {0};
+  char err[1024];
+  for (int i = 0; i < ntask; i++) {
+    worlds[tasks[i]] = bk_scenes_world_file(NULL, "libero_spatial", tasks[i], NULL, err, sizeof err);
+    cr_assert_not_null(worlds[tasks[i]], "%s", err);
+  }
+  bk_run_cfg_t c;
+  memset(&c, 0, sizeof c);
+  c.ntask = ntask, c.ninit = ninit, c.nseed = 1, c.nshard = nshard;
+  for (int i = 0; i < ntask; i++) c.tasks[i] = tasks[i];
+  for (int i = 0; i < ninit; i++) c.inits[i] = i;
+  double costs[BK_SUITE_NTASK] = {20, 1, 1, 1, 1};  // task 0: 20 x the others
+  int *proxy = NULL, *measured = NULL;
+  cr_assert_eq(bk_shard_run_owners(&c, worlds, (size_t)n, &proxy), 0);
+  c.shard_costs = costs;
+  cr_assert_eq(bk_shard_run_owners(&c, worlds, (size_t)n, &measured), 0);
+  // loads under the true costs; episode k is of task k / ninit
+  double lp[3] = {0}, lm[3] = {0}, total = 0;
+  for (int k = 0; k < n; k++) {
+    cr_assert(proxy[k] >= 0 && proxy[k] < nshard && measured[k] >= 0 && measured[k] < nshard);
+    lp[proxy[k]] += costs[k / ninit];
+    lm[measured[k]] += costs[k / ninit];
+    total += costs[k / ninit];
+  }
+  double wp = fmax(lp[0], fmax(lp[1], lp[2])), wm = fmax(lm[0], fmax(lm[1], lm[2]));
+  cr_expect_eq(lp[0] + lp[1] + lp[2], total);
+  cr_expect_eq(lm[0] + lm[1] + lm[2], total);
+  // 4 episodes of 20 over 3 shards: some shard holds two (40); the costs plan puts nothing
+  // else there, the proxy's spreads the 16 cheap ones by count (hand-worked: 40 + 5)
+  cr_expect_eq(wm, 40, "costs plan: slowest shard %g", wm);
+  cr_expect_gt(wp, wm, "proxy plan %g should be worse than the costs plan %g", wp, wm);
+  free(proxy);
+  free(measured);
+  for (int i = 0; i < ntask; i++) bk_world_free(worlds[tasks[i]]);
+}
+
+Test(shard, cost_files_are_checked) {
+  char path[] = "/tmp/bokbo_costs_XXXXXX", err[512];
+  double cost[BK_SUITE_NTASK];
+  int have[BK_SUITE_NTASK];
+  const char* bad[] = {"{\"tasks\": {\"0\": 0}}", "{\"tasks\": {\"10\": 1}}", "{\"tasks\": {\"x\": 1}}",
+                       "{\"tasks\": [1, 2]}", "{\"tasks\": {\"1\": \"3\"}}"};
+  for (int i = 0; i < 6; i++) {
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    const char* text = i < 5 ? bad[i] : "{\"unit\": \"s\", \"tasks\": {\"3\": 2.5, \"7\": 40}}";
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    int rc = bk_shard_costs_load(path, cost, have, err, sizeof err);
+    if (i < 5) {
+      cr_expect_neq(rc, 0, "accepted %s", text);
+      cr_expect(strstr(err, path) != NULL, "the error names the file: %s", err);
+    } else {
+      cr_expect_eq(rc, 0, "%s", err);
+      cr_expect(have[3] && have[7] && !have[0] && cost[3] == 2.5 && cost[7] == 40);
+    }
+    unlink(path);
+    snprintf(path, sizeof path, "/tmp/bokbo_costs_XXXXXX");
+  }
+}

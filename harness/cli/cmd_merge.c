@@ -1,7 +1,11 @@
 /* bokbo merge: join the shards of a run into one run directory */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +22,14 @@
 #include "run/record.h"
 #include "sample/sample.h"
 
+/* where one record lies; the records themselves are read again when OUT is written, so
+ * memory stays at sizeof(rec_t) per record however long the records are */
 typedef struct {
   int task, vi, init, seed;
-  char* line;                  /* the record, its run id rewritten */
+  int part;                    /* index of the part directory */
+  uint32_t len;                /* bytes of the line, its newline included */
+  off_t off;                   /* where the line starts in the part's episodes.jsonl */
+  uint64_t sum;                /* FNV-1a 64 of the line, to find it unchanged when copied */
 } rec_t;
 
 typedef struct {
@@ -29,21 +38,35 @@ typedef struct {
   double values[BK_SAMPLE_MAX_VALUES];
   int nvalues;
   const char* out_id;
-  const char* path;
+  bk_sb_t out_id_json;         /* out_id as a JSON string literal */
   const cJSON* cfg;            /* the parts' shared configuration */
   bk_sample_mode_t mode;
   char suite[96];              /* the records' suite name */
   bk_record_expect_t expect;
-  bk_record_t scratch;         /* the record being read */
-  char err[512];
+  bk_record_t scratch;         /* the record being copied (a line not in the writer's order) */
 } merge_t;
+
+/* one part as it is read (by one thread; the merge_t is read-only meanwhile) */
+typedef struct {
+  const merge_t* m;
+  const char* dir;
+  int index;
+  char path[1100];             /* its episodes.jsonl */
+  off_t off;                   /* offset of the line being read */
+  rec_t* rec;
+  int n, cap;
+  bk_record_t scratch;
+  int rc;
+  char err[512];
+} part_t;
 
 static void usage(FILE* f) {
   fprintf(f,
           "usage: bokbo merge DIR... --out OUT [--force]\n"
           "\n"
           "Joins the parts of a run made with 'bokbo run --shard I/N' (same configuration)\n"
-          "into one run directory: OUT/run.json and OUT/episodes.jsonl, sorted by task,\n"
+          "into one run directory (created with its parents when missing): OUT/run.json and\n"
+          "OUT/episodes.jsonl, sorted by task,\n"
           "sampling value, init and seed, with the records' run id set to OUT's name. Fails\n"
           "(nothing written) when a configuration differs, an episode is missing or appears\n"
           "twice. The result equals an unsharded run into a folder of the same name, byte for\n"
@@ -85,51 +108,46 @@ static const char* foreign(const merge_t* m, const bk_record_t* r) {
   return NULL;
 }
 
-// one record line, checked by the shared reader and against the configuration; the text
-// is kept as written (its run id rewritten)
-static int take(merge_t* m, const char* line, size_t n, int lineno) {
+static uint64_t fnv1a64(const char* s, size_t n) {
+  uint64_t h = 14695981039346656037ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  return h;
+}
+
+// one record line, checked by the shared reader and against the configuration; its key
+// and place are kept
+static int take(part_t* p, const char* line, size_t n, int lineno) {
   char why[300];
-  int rc = bk_record_read(line, n, &m->expect, &m->scratch, why, sizeof why);
-  if (rc) return bk_fail(m->err, sizeof m->err, rc, "%s:%d: %s", m->path, lineno, why);
-  const bk_record_t* x = &m->scratch;
-  const char* what = foreign(m, x);
+  int rc = bk_record_read(line, n, &p->m->expect, &p->scratch, why, sizeof why);
+  if (rc) return bk_fail(p->err, sizeof p->err, rc, "%s:%d: %s", p->path, lineno, why);
+  const bk_record_t* x = &p->scratch;
+  const char* what = foreign(p->m, x);
   if (what) {
-    return bk_fail(m->err, sizeof m->err, BK_EINVAL, "%s:%d: not a record of this run ('%s' differs)",
-                   m->path, lineno, what);
+    return bk_fail(p->err, sizeof p->err, BK_EINVAL, "%s:%d: not a record of this run ('%s' differs)",
+                   p->path, lineno, what);
   }
-  rec_t r = {x->task, value_index(m, x->value), x->init, x->seed, NULL};
+  rec_t r = {x->task, value_index(p->m, x->value), x->init, x->seed, p->index, (uint32_t)n, p->off,
+             fnv1a64(line, n)};
   if (r.vi < 0) {
-    return bk_fail(m->err, sizeof m->err, BK_EINVAL, "%s:%d: sampling value %.17g is not in the run",
-                   m->path, lineno, x->value);
+    return bk_fail(p->err, sizeof p->err, BK_EINVAL, "%s:%d: sampling value %.17g is not in the run",
+                   p->path, lineno, x->value);
   }
-  // written again by the writer, with OUT's name as the run id (escaped like any string)
-  bk_sb_t sb = {0};
-  bk_record_rewrite(x, m->out_id, &sb);
-  if (sb.failed) {
-    bk_sb_free(&sb);
-    return bk_fail(m->err, sizeof m->err, BK_ENOMEM, "out of memory");
+  if (n > UINT32_MAX) return bk_fail(p->err, sizeof p->err, BK_EPARSE, "%s:%d: line too long", p->path, lineno);
+  if (p->n == p->cap) {
+    p->cap = p->cap ? 2 * p->cap : 256;
+    rec_t* nr = realloc(p->rec, sizeof *nr * p->cap);
+    if (!nr) return bk_fail(p->err, sizeof p->err, BK_ENOMEM, "out of memory");
+    p->rec = nr;
   }
-  r.line = sb.s;
-  if (m->n == m->cap) {
-    m->cap = m->cap ? 2 * m->cap : 256;
-    rec_t* nr = realloc(m->rec, sizeof *nr * m->cap);
-    if (!nr) {
-      free(r.line);
-      return bk_fail(m->err, sizeof m->err, BK_ENOMEM, "out of memory");
-    }
-    m->rec = nr;
-  }
-  m->rec[m->n++] = r;
+  p->rec[p->n++] = r;
   return 0;
 }
 
 // every complete line of one part's episodes.jsonl
-static int read_part(merge_t* m, const char* dir) {
-  char path[1100];
-  snprintf(path, sizeof path, "%s/episodes.jsonl", dir);
-  m->path = path;
+static int read_part(part_t* p) {
+  snprintf(p->path, sizeof p->path, "%s/episodes.jsonl", p->dir);
   int code = 0;
-  FILE* f = bk_file_open_read(path, &code, m->err, sizeof m->err);
+  FILE* f = bk_file_open_read(p->path, &code, p->err, sizeof p->err);
   if (!f) return code;
   char* line = NULL;
   size_t cap = 0;
@@ -138,14 +156,64 @@ static int read_part(merge_t* m, const char* dir) {
   while (!rc && (n = getline(&line, &cap, f)) > 0) {
     lineno++;
     if (line[n - 1] != '\n') {
-      rc = bk_fail(m->err, sizeof m->err, BK_EPARSE, "%s:%d: a cut-off record (finish the part with --resume)",
-                   path, lineno);
+      rc = bk_fail(p->err, sizeof p->err, BK_EPARSE, "%s:%d: a cut-off record (finish the part with --resume)",
+                   p->path, lineno);
     } else if (n > 1) {
-      rc = take(m, line, (size_t)n, lineno);
+      rc = take(p, line, (size_t)n, lineno);
     }
+    p->off += n;
   }
   free(line);
   fclose(f);
+  return rc;
+}
+
+/* the parts, read by a few threads: each takes the next unread part */
+typedef struct {
+  part_t* parts;
+  int n;
+  atomic_int next;
+} readers_t;
+
+static void* reader_main(void* arg) {
+  readers_t* rd = arg;
+  for (int i; (i = atomic_fetch_add(&rd->next, 1)) < rd->n;) {
+    rd->parts[i].rc = read_part(&rd->parts[i]);
+    bk_record_free(&rd->parts[i].scratch);
+  }
+  return NULL;
+}
+
+// every part read (the first error in part order reported), their records in m->rec
+static int read_parts(merge_t* m, char** dirs, int n, char* err, int err_sz) {
+  readers_t rd = {calloc((size_t)n, sizeof(part_t)), n, 0};
+  if (!rd.parts) return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+  for (int i = 0; i < n; i++) rd.parts[i] = (part_t){.m = m, .dir = dirs[i], .index = i};
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  int nth = ncpu < 1 ? 1 : ncpu > 16 ? 16 : (int)ncpu, started = 0;
+  pthread_t th[16];
+  if (nth > n) nth = n;
+  for (; started < nth - 1; started++) {
+    if (pthread_create(&th[started], NULL, reader_main, &rd)) break;
+  }
+  reader_main(&rd);  // this thread reads too
+  for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+  int rc = 0;
+  size_t total = 0;
+  for (int i = 0; i < n; i++) total += (size_t)rd.parts[i].n;
+  for (int i = 0; i < n && !rc; i++) {
+    if ((rc = rd.parts[i].rc)) snprintf(err, (size_t)err_sz, "%s", rd.parts[i].err);
+  }
+  if (!rc && total > INT_MAX) rc = bk_fail(err, err_sz, BK_EINVAL, "more than %d records", INT_MAX);
+  if (!rc && !(m->rec = malloc(sizeof *m->rec * (total ? total : 1)))) {
+    rc = bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+  }
+  for (int i = 0; i < n; i++) {
+    if (!rc) memcpy(m->rec + m->n, rd.parts[i].rec, sizeof *m->rec * (size_t)rd.parts[i].n);
+    if (!rc) m->n += rd.parts[i].n;
+    free(rd.parts[i].rec);
+  }
+  free(rd.parts);
   return rc;
 }
 
@@ -197,7 +265,7 @@ static int list_missing(const merge_t* m, const cJSON* cfg, bk_sb_t* sb) {
     for (int v = 0; v < m->nvalues; v++) {
       cJSON_ArrayForEach(i, cJSON_GetObjectItem(cfg, "inits")) {
         cJSON_ArrayForEach(s, cJSON_GetObjectItem(cfg, "seeds")) {
-          rec_t key = {t->valueint, v, i->valueint, s->valueint, NULL};
+          rec_t key = {t->valueint, v, i->valueint, s->valueint, 0, 0, 0, 0};
           if (bsearch(&key, m->rec, (size_t)m->n, sizeof *m->rec, cmp_rec)) continue;
           if (missing++ < 5) {
             bk_sb_printf(sb, "%stask %d init %d seed %d", missing > 1 ? ", " : "", key.task,
@@ -230,22 +298,102 @@ static int check_complete(const merge_t* m, const cJSON* cfg, char* err, int err
   return rc;
 }
 
-// OUT/run.json (the shared configuration as one part) and OUT/episodes.jsonl
-static int write_out(const merge_t* m, cJSON* cfg, const char* out, char** dirs, int n, char* err,
-                     int err_sz) {
-  if (mkdir(out, 0755) != 0 && errno != EEXIST) {
-    return bk_fail(err, err_sz, BK_EIO, "%s: %s", out, strerror(errno));
+// the end of the JSON string literal that starts at s[0] == '"' (within n bytes), or NULL
+static const char* string_end(const char* s, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    if (s[i] == '\\') i++;
+    else if (s[i] == '"') return s + i + 1;
   }
+  return NULL;
+}
+
+// a record line with OUT's name as its run id: the writer puts "run" first, so the rest of
+// the line is kept byte for byte; a line in another key order (not the writer's) is read
+// and written again by the writer
+static int rename_run(merge_t* m, const char* line, size_t n, bk_sb_t* out, char* why, int why_sz) {
+  static const char head[] = "{\"run\":";
+  const size_t nh = sizeof head - 1;
+  const char* end = n > nh && memcmp(line, head, nh) == 0 ? string_end(line + nh, n - nh) : NULL;
+  out->len = 0;
+  if (end) {
+    bk_sb_append(out, head, nh);
+    bk_sb_append(out, m->out_id_json.s, m->out_id_json.len);
+    bk_sb_append(out, end, (size_t)(line + n - end));
+    return 0;
+  }
+  int rc = bk_record_read(line, n, &m->expect, &m->scratch, why, why_sz);
+  if (!rc) bk_record_rewrite(&m->scratch, m->out_id, out);
+  return rc;
+}
+
+// the record r read again from its part (unchanged since it was checked: parts are
+// append-only) and written to f with OUT's name as the run id
+static int copy_record(merge_t* m, const rec_t* r, const int* fds, char** dirs, bk_sb_t* buf,
+                       bk_sb_t* line, FILE* f, char* err, int err_sz) {
+  if (r->len + 1 > buf->cap) {
+    char* nb = realloc(buf->s, r->len + 1);
+    if (!nb) return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+    buf->s = nb;
+    buf->cap = r->len + 1;
+  }
+  char why[300] = "";
+  ssize_t got = pread(fds[r->part], buf->s, r->len, r->off);
+  int same = got == (ssize_t)r->len && fnv1a64(buf->s, r->len) == r->sum;
+  if (same) buf->s[r->len] = '\0';
+  if (!same || rename_run(m, buf->s, r->len, line, why, sizeof why)) {
+    return bk_fail(err, err_sz, BK_EIO, "%s/episodes.jsonl: changed while merging (offset %lld)%s%s",
+                   dirs[r->part], (long long)r->off, why[0] ? ": " : "", why);
+  }
+  if (line->failed) return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+  if (fwrite(line->s, 1, line->len, f) != line->len) return BK_EIO;  // bk_atomic_commit names it
+  return 0;
+}
+
+// OUT/episodes.jsonl: the sorted records streamed from the parts into a temporary file
+// that replaces the target only when whole
+static int write_records(merge_t* m, char** dirs, int n, const char* path, char* err, int err_sz) {
+  int* fds = malloc(sizeof *fds * (size_t)n);
+  if (!fds) return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
+  int rc = 0, opened = 0;
+  for (; !rc && opened < n; opened++) {
+    char part[1100];
+    snprintf(part, sizeof part, "%s/episodes.jsonl", dirs[opened]);
+    fds[opened] = open(part, O_RDONLY | O_CLOEXEC);
+    if (fds[opened] < 0) rc = bk_fail(err, err_sz, BK_EIO, "%s: %s", part, strerror(errno));
+  }
+  if (rc) opened--;
+  char tmp[4096];
+  FILE* f = rc ? NULL : bk_atomic_open(path, tmp, sizeof tmp, err, err_sz);
+  if (!rc && !f) rc = BK_EIO;
+  bk_sb_t buf = {0}, line = {0};
+  for (int i = 0; !rc && i < m->n; i++) rc = copy_record(m, &m->rec[i], fds, dirs, &buf, &line, f, err, err_sz);
+  if (f) {
+    char cerr[512];
+    int crc = bk_atomic_commit(f, tmp, path, rc != 0, cerr, sizeof cerr);
+    if (!rc && crc) rc = bk_fail(err, err_sz, crc, "%s", cerr);
+  }
+  for (int i = 0; i < opened; i++) close(fds[i]);
+  free(fds);
+  bk_sb_free(&buf);
+  bk_sb_free(&line);
+  return rc;
+}
+
+// OUT (and its missing parents), OUT/episodes.jsonl, then OUT/run.json (the shared
+// configuration as one part)
+static int write_out(merge_t* m, cJSON* cfg, const char* out, char** dirs, int n, char* err,
+                     int err_sz) {
+  if (bk_file_make_dirs(out, err, err_sz)) return BK_EINVAL;
   cJSON_ReplaceItemInObject(cfg, "shard", cJSON_CreateNumber(0));
   cJSON_ReplaceItemInObject(cfg, "nshard", cJSON_CreateNumber(1));
+  // one unsharded run: no shard plan (so it resumes and extends without --shard-costs)
+  cJSON_ReplaceItemInObject(cfg, "shard_costs", cJSON_CreateString(""));
+  cJSON_ReplaceItemInObject(cfg, "shard_costs_fnv1a64", cJSON_CreateString(""));
   cJSON* from = cJSON_AddArrayToObject(cfg, "merged_from");
   for (int i = 0; i < n; i++) cJSON_AddItemToArray(from, cJSON_CreateString(dirs[i]));
-  bk_sb_t sb = {0};
-  for (int i = 0; i < m->n; i++) bk_sb_puts(&sb, m->rec[i].line);
   char path[1100];
   snprintf(path, sizeof path, "%s/episodes.jsonl", out);
-  int rc = sb.failed ? BK_ENOMEM : bk_write_atomic(path, sb.s ? sb.s : "", err, err_sz);
-  bk_sb_free(&sb);
+  int rc = write_records(m, dirs, n, path, err, err_sz);
   char* text = rc ? NULL : cJSON_Print(cfg);
   snprintf(path, sizeof path, "%s/run.json", out);
   if (!rc) rc = text ? bk_write_atomic(path, text, err, err_sz) : BK_ENOMEM;
@@ -283,6 +431,7 @@ int bk_cmd_merge(int argc, char** argv) {
   memset(&m, 0, sizeof m);
   const char* base = strrchr(out, '/');
   m.out_id = base && base[1] ? base + 1 : out;
+  bk_record_json_string(&m.out_id_json, m.out_id);
   cJSON* cfg = check_configs(dirs, n, err, sizeof err);
   bk_sampling_t smp;
   int rc = cfg ? 0 : BK_EINVAL;
@@ -297,17 +446,15 @@ int bk_cmd_merge(int argc, char** argv) {
     snprintf(m.suite, sizeof m.suite, "%s", suite ? suite : "");
     m.expect.suite = m.suite;
   }
-  for (int i = 0; !rc && i < n; i++) {
-    if ((rc = read_part(&m, dirs[i]))) snprintf(err, sizeof err, "%s", m.err);
-  }
-  bk_record_free(&m.scratch);
+  if (!rc) rc = read_parts(&m, dirs, n, err, sizeof err);
   if (!rc) qsort(m.rec, (size_t)m.n, sizeof *m.rec, cmp_rec);
   if (!rc) rc = check_complete(&m, cfg, err, sizeof err);
   if (!rc) rc = write_out(&m, cfg, out, dirs, n, err, sizeof err);
+  bk_record_free(&m.scratch);
   if (rc) bk_cli_error("merge", "%s", err);
   else fprintf(stderr, "bokbo merge: %d episodes from %d part(s) -> %s\n", m.n, n, out);
-  for (int i = 0; i < m.n; i++) free(m.rec[i].line);
   free(m.rec);
+  bk_sb_free(&m.out_id_json);
   cJSON_Delete(cfg);
   return bk_cli_exit(rc);
 }

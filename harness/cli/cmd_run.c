@@ -18,6 +18,8 @@
 #include "score/scorer.h"
 #include "run/jsonl.h"
 #include "run/lock.h"
+#include "run/resume.h"
+#include "run/shard.h"
 #include "render/render.h"
 #include "render/video.h"
 #include "run/runner.h"
@@ -34,6 +36,9 @@ typedef struct {
   int have_k;
   bk_predictor_t predictor;
   int force, quiet;
+  int extend;                  /* --extend: the episode lists may grow on --resume */
+  const char* shard_costs_path;  /* --shard-costs FILE */
+  double shard_costs[BK_SUITE_NTASK];
   char out[1024];
   bk_thr_t thr;
   const char *scenes_name, *libero, *robosuite;  /* --scenes, --libero, --robosuite */
@@ -97,8 +102,16 @@ static void usage(FILE* f) {
           "  --shard I/N             run only the I-th of N parts of the episodes, balanced\n"
           "                          by expected cost, every episode in exactly one part\n"
           "                          (cluster array jobs; join the parts with 'bokbo merge')\n"
+          "  --shard-costs FILE      plan the shards with measured per-task episode costs,\n"
+          "                          {\"tasks\": {\"0\": cost, ...}} (tools/shard_costs.py makes one\n"
+          "                          from an earlier run); every part must get the same file\n"
           BK_SCENES_HELP
-          "  --resume                continue a run directory, skipping recorded episodes\n"
+          "  --resume                continue a run directory, skipping recorded episodes; the\n"
+          "                          settings, --tasks/--inits/--seeds and the contents of the\n"
+          "                          --thresholds/--abstain/--predictor files must be the run's\n"
+          "  --extend                --resume with more --tasks/--inits/--seeds than the run has:\n"
+          "                          run.json takes the larger lists, only missing episodes run\n"
+          "                          (ids are never dropped; not for one shard of a sharded run)\n"
           "  --force                 replace an existing run directory's records\n"
           "  --quiet                 no progress output\n"
           "\n"
@@ -122,6 +135,8 @@ static int opt_ids(const char* name, int lo, int hi, int* out, int cap, int* n) 
   return -1;
 }
 
+enum { OPT_EXTEND = 1001, OPT_SHARD_COSTS };  /* long-only options */
+
 static const struct option kOpts[] = {
   {"suite", required_argument, NULL, 's'},     {"tasks", required_argument, NULL, 't'},
   {"inits", required_argument, NULL, 'i'},     {"seeds", required_argument, NULL, 'e'},
@@ -144,6 +159,7 @@ static const struct option kOpts[] = {
   {"task-file", required_argument, NULL, 'X'},
   {"server", required_argument, NULL, 'v'},    {"timeout", required_argument, NULL, 'O'},
   {"retries", required_argument, NULL, 'Q'},   {"log-actions", no_argument, NULL, 'Z'},
+  {"extend", no_argument, NULL, OPT_EXTEND},  {"shard-costs", required_argument, NULL, OPT_SHARD_COSTS},
   {NULL, 0, NULL, 0},
 };
 
@@ -241,6 +257,8 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
     case 'Q': return opt_int("retries", 0, 100, &r->ep.retries);
     case 'Z': r->ep.log_actions = 1; return 0;
     case 'r': r->resume = 1; return 0;
+    case OPT_EXTEND: o->extend = r->resume = 1; return 0;
+    case OPT_SHARD_COSTS: o->shard_costs_path = optarg; return 0;
     case 'f': o->force = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'h': usage(stdout); return 1;
@@ -505,6 +523,7 @@ static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
   cJSON_AddBoolToObject(j, "force_trace", r->force_trace);
   cJSON_AddNumberToObject(j, "shard", r->shard);
   cJSON_AddNumberToObject(j, "nshard", r->nshard ? r->nshard : 1);
+  cJSON_AddStringToObject(j, "shard_costs", o->shard_costs_path ? o->shard_costs_path : "");
   cJSON* cmd = cJSON_AddArrayToObject(j, "command");
   for (int i = 0; i < argc; i++) {
     char shown[600];
@@ -543,6 +562,43 @@ static int make_dirs(const char* path) {
   return (mkdir(buf, 0755) != 0 && errno != EEXIST) ? -1 : 0;
 }
 
+// the "scenes" of a configuration (builtin when absent) are the same in a and b
+static int same_scenes_name(const cJSON* a, const cJSON* b) {
+  const char* x = cJSON_GetStringValue(cJSON_GetObjectItem(a, "scenes"));
+  const char* y = cJSON_GetStringValue(cJSON_GetObjectItem(b, "scenes"));
+  return strcmp(x ? x : "builtin", y ? y : "builtin") == 0;
+}
+
+// --resume (--extend): the run.json of the directory against this command's configuration;
+// an extended run's run.json is replaced (atomically) by one with the larger lists
+static int resume_dir(const run_opts_t* o, const cJSON* cfg, const char* runjson) {
+  char err[1024];
+  int grows = 0;
+  cJSON* old = bk_json_load(runjson, err, sizeof err);
+  int rc = old ? bk_resume_check_inputs(old, cfg, err, sizeof err) : BK_EINVAL;
+  if (!rc) rc = bk_resume_check_episodes(old, cfg, o->extend, &grows, err, sizeof err);
+  if (rc) bk_cli_error("run", "%s: %s", old ? runjson : "cannot resume", err);
+  if (!rc && !same_config(old, cfg, runjson)) rc = BK_EINVAL;
+  // the same scenes (and, unless extended, the same init files: resume checked the old tasks')
+  if (!rc && !(grows ? same_scenes_name(old, cfg) : bk_cli_scenes_same(old, cfg))) {
+    bk_cli_error("run", "%s: cannot resume: other scenes or init files", runjson);
+    rc = BK_EINVAL;
+  }
+  if (!rc && grows) {
+    // the enlarged run: this configuration, started when the run first started
+    cJSON* next = cJSON_Duplicate(cfg, 1);
+    const cJSON* started = cJSON_GetObjectItem(old, "started");
+    if (next && started) cJSON_ReplaceItemInObject(next, "started", cJSON_Duplicate(started, 1));
+    char* text = next ? cJSON_Print(next) : NULL;
+    rc = text ? bk_write_atomic(runjson, text, err, sizeof err) : BK_ENOMEM;
+    if (rc) bk_cli_error("run", "%s", rc == BK_ENOMEM ? "out of memory" : err);
+    free(text);
+    cJSON_Delete(next);
+  }
+  cJSON_Delete(old);
+  return rc ? -1 : 0;
+}
+
 // check the run directory against --resume / --force; write run.json for a new run
 static int prepare_dir(const run_opts_t* o, const cJSON* cfg) {
   char runjson[1100], episodes[1100], trace[1100], err[512];
@@ -559,17 +615,7 @@ static int prepare_dir(const run_opts_t* o, const cJSON* cfg) {
     bk_cli_error("run", "%s: cannot create or write the run directory: %s", o->out, strerror(errno));
     return -1;
   }
-  if (exists && o->run.resume) {
-    cJSON* old = bk_json_load(runjson, err, sizeof err);
-    int ok = old && same_config(old, cfg, runjson);
-    if (ok && !bk_cli_scenes_same(old, cfg)) {
-      bk_cli_error("run", "%s: cannot resume: other scenes or init files", runjson);
-      ok = 0;
-    }
-    if (!old) bk_cli_error("run", "cannot resume: %s", err);
-    cJSON_Delete(old);
-    return ok ? 0 : -1;
-  }
+  if (exists && o->run.resume) return resume_dir(o, cfg, runjson);
   if (o->force) {
     unlink(episodes);
     unlink(trace);
@@ -617,6 +663,29 @@ static int load_thresholds(run_opts_t* o) {
   return 0;
 }
 
+// --shard-costs: a cost for every task of the run, and only for a sharded run
+static int load_shard_costs(run_opts_t* o) {
+  bk_run_cfg_t* r = &o->run;
+  if (!o->shard_costs_path) return 0;
+  char err[1100];
+  int have[BK_SUITE_NTASK];
+  if (r->nshard < 2) {
+    bk_cli_error("run", "--shard-costs plans shards: give --shard I/N with N > 1");
+    return -1;
+  }
+  if (bk_shard_costs_load(o->shard_costs_path, o->shard_costs, have, err, sizeof err)) {
+    bk_cli_error("run", "--shard-costs %s", err);
+    return -1;
+  }
+  for (int i = 0; i < r->ntask; i++) {
+    if (have[r->tasks[i]]) continue;
+    bk_cli_error("run", "--shard-costs %s: no cost for task %d", o->shard_costs_path, r->tasks[i]);
+    return -1;
+  }
+  r->shard_costs = o->shard_costs;
+  return 0;
+}
+
 int bk_cmd_run(int argc, char** argv) {
   run_opts_t* o = calloc(1, sizeof *o);
   if (!o) return BK_EXIT_FAIL;
@@ -629,6 +698,13 @@ int bk_cmd_run(int argc, char** argv) {
     bk_cli_error("run", "%s", serr);
     rc = -1;
   }
+  // the input files by their contents, which --resume compares (run/resume.h)
+  if (cfg && !rc && bk_resume_add_inputs(cfg, o->thresholds_path, o->abstain_path, o->predictor_path,
+                                         o->shard_costs_path, serr, sizeof serr)) {
+    bk_cli_error("run", "%s", serr);
+    rc = -1;
+  }
+  if (rc == 0) rc = load_shard_costs(o);
   bk_lock_t* lock = NULL;
   if (rc == 0) rc = lock_dir(o, &lock);
   if (rc == 0) rc = prepare_dir(o, cfg);

@@ -153,3 +153,25 @@ int bk_write_atomic(const char* path, const char* text, char* err, int err_sz) {
   if (!f) return bk_file_check_output(path, NULL, 0) ? BK_EINVAL : BK_EIO;
   return bk_atomic_commit(f, tmp, path, fputs(text, f) < 0, err, err_sz);
 }
+
+int bk_file_make_dirs(const char* path, char* err, int err_sz) {
+  char buf[4096];
+  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+    return bk_fail(err, err_sz, BK_EINVAL, "%s: path too long", path);
+  }
+  // every prefix that ends at a '/', then the whole path
+  for (char* p = buf + 1;; p++) {
+    if (*p && *p != '/') continue;
+    char end = *p;
+    *p = '\0';
+    struct stat st;
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
+      return bk_fail(err, err_sz, BK_EIO, "%s: cannot create the directory %s (%s)", path, buf, strerror(errno));
+    }
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      return bk_fail(err, err_sz, BK_EINVAL, "%s: %s is not a directory", path, buf);
+    }
+    if (!end) return 0;
+    *p = end;
+  }
+}

@@ -45,6 +45,11 @@ int bk_atomic_commit(FILE* f, const char* tmp, const char* path, int bad, char* 
 /* Writes text to path atomically. 0, BK_EINVAL (not a regular file) or BK_EIO. */
 int bk_write_atomic(const char* path, const char* text, char* err, int err_sz);
 
+/* Creates the directory path and any missing parents (mkdir -p, mode 0755). Returns 0,
+ * BK_EINVAL (a part of the path exists and is not a directory, or the path is too long)
+ * or BK_EIO (cannot create), with err naming the path. */
+int bk_file_make_dirs(const char* path, char* err, int err_sz);
+
 /* fsyncs the directory that holds path (after a rename or a new file). 0 or BK_EIO. */
 int bk_file_sync_dir(const char* path);
 

@@ -4,10 +4,12 @@
  * records of a run are; resume and merge compare configurations through it instead of
  * keeping their own lists. Scopes: BK_CONFIG_RECORD keys shape every record (two runs
  * that differ in one cannot share records); BK_CONFIG_EPISODES keys list the episodes
- * (the shards of one run share them; a resumed run may add to them); BK_CONFIG_SHARDS is
+ * (the shards of one run share them; `run --extend` may add to them); BK_CONFIG_SHARDS is
  * the split into parts (shared by the parts, kept by a resumed part); BK_CONFIG_PART keys
  * differ between the parts of one run but not within one directory.
- * Resume compares RECORD | SHARDS | PART; merge compares RECORD | EPISODES | SHARDS. */
+ * Resume compares RECORD | SHARDS | PART (and the episode lists through run/resume.h, which
+ * `--extend` lets grow); merge compares RECORD | EPISODES | SHARDS. Input files count by
+ * their contents ("<option>_fnv1a64", run/resume.h), not by their paths. */
 #ifndef BK_RUN_CONFIG_H
 #define BK_RUN_CONFIG_H
 
@@ -23,18 +25,19 @@ enum { BK_CONFIG_RECORD = 1, BK_CONFIG_EPISODES = 2, BK_CONFIG_SHARDS = 4, BK_CO
   X(chunk, BK_CONFIG_RECORD)             \
   X(open_loop, BK_CONFIG_RECORD)         \
   X(max_steps, BK_CONFIG_RECORD)         \
-  X(thresholds, BK_CONFIG_RECORD)        \
+  X(thresholds_fnv1a64, BK_CONFIG_RECORD) \
   X(global_threshold, BK_CONFIG_RECORD)  \
   X(sampling, BK_CONFIG_RECORD)          \
   X(scorer, BK_CONFIG_RECORD)            \
-  X(predictor, BK_CONFIG_RECORD)         \
+  X(predictor_fnv1a64, BK_CONFIG_RECORD)  \
   X(reference, BK_CONFIG_RECORD)         \
   X(run_seed, BK_CONFIG_RECORD)          \
-  X(abstain, BK_CONFIG_RECORD)           \
+  X(abstain_fnv1a64, BK_CONFIG_RECORD)    \
   X(tasks, BK_CONFIG_EPISODES)           \
   X(inits, BK_CONFIG_EPISODES)           \
   X(seeds, BK_CONFIG_EPISODES)           \
   X(nshard, BK_CONFIG_SHARDS)            \
+  X(shard_costs_fnv1a64, BK_CONFIG_SHARDS) \
   X(shard, BK_CONFIG_PART)               \
   X(force_trace, BK_CONFIG_PART)
 

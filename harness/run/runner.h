@@ -31,6 +31,8 @@ typedef struct {
   const char* out_dir;
   int resume;                  /* skip episodes already in episodes.jsonl */
   int shard, nshard;           /* run only the shard-th of nshard parts (run/shard.h; 0: all) */
+  const double* shard_costs;   /* per-task episode cost [BK_SUITE_NTASK] for the shard plan,
+                                  or NULL for the scene proxy (run/shard.h) */
   int force_trace;             /* also write force_trace.csv (per physics step) */
   int progress;                /* 1: terminal bar, 0: plain lines, -1: silent */
   const char* config_json;     /* the command's configuration, stored in run.json */

@@ -1,8 +1,11 @@
 #include "run/shard.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/err.h"
+#include "core/json.h"
 
 /* a shard and its cost so far, kept in a binary min-heap on (load, shard) */
 typedef struct {
@@ -77,14 +80,52 @@ uint32_t bk_shard_world_cost(const bk_world_t* w) {
   return bk_shard_scene_cost(g, m->nv);
 }
 
+// the plan's cost of one episode of each task of the run: the given costs scaled so the
+// largest is 1e6 (never below 1), or the scene proxy
+static void task_costs(const bk_run_cfg_t* cfg, bk_world_t* const* worlds, uint32_t* out) {
+  double top = 0;
+  for (int i = 0; cfg->shard_costs && i < cfg->ntask; i++) top = fmax(top, cfg->shard_costs[cfg->tasks[i]]);
+  for (int i = 0; i < cfg->ntask; i++) {
+    double c = cfg->shard_costs && top > 0 ? round(1e6 * cfg->shard_costs[cfg->tasks[i]] / top) : 0;
+    out[i] = cfg->shard_costs ? (c < 1 ? 1 : (uint32_t)c) : bk_shard_world_cost(worlds[cfg->tasks[i]]);
+  }
+}
+
 int bk_shard_run_owners(const bk_run_cfg_t* cfg, bk_world_t* const* worlds, size_t total,
                         int** owner) {
   size_t per_task = cfg->ntask > 0 ? total / (size_t)cfg->ntask : 0;
-  uint32_t* cost = malloc(sizeof *cost * (total ? total : 1));
+  uint32_t* cost = malloc(sizeof *cost * (total ? total : 1)), per[BK_SUITE_NTASK];
   *owner = malloc(sizeof **owner * (total ? total : 1));
   int rc = cost && *owner ? 0 : BK_ENOMEM;
-  for (size_t k = 0; !rc && k < total; k++) cost[k] = bk_shard_world_cost(worlds[cfg->tasks[k / per_task]]);
+  task_costs(cfg, worlds, per);
+  for (size_t k = 0; !rc && k < total; k++) cost[k] = per[k / per_task];
   if (!rc) rc = bk_shard_plan(cost, total, cfg->nshard, *owner);
   free(cost);
+  return rc;
+}
+
+int bk_shard_costs_load(const char* path, double cost[BK_SUITE_NTASK], int have[BK_SUITE_NTASK],
+                        char* err, int err_sz) {
+  for (int t = 0; t < BK_SUITE_NTASK; t++) cost[t] = 0, have[t] = 0;
+  cJSON* j = bk_json_load(path, err, err_sz);
+  if (!j) return BK_EPARSE;
+  const cJSON* tasks = cJSON_GetObjectItemCaseSensitive(j, "tasks");
+  int rc = cJSON_IsObject(tasks) ? 0 : bk_fail(err, err_sz, BK_EPARSE, "%s: expected an object \"tasks\"", path);
+  const cJSON *it, *list = rc ? NULL : tasks;
+  cJSON_ArrayForEach(it, list) {
+    char* end;
+    long t = strtol(it->string, &end, 10);
+    if (end == it->string || *end || t < 0 || t >= BK_SUITE_NTASK) {
+      rc = bk_fail(err, err_sz, BK_EPARSE, "%s: \"tasks\": '%s' is not a task id 0-%d", path, it->string,
+                   BK_SUITE_NTASK - 1);
+    } else if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble <= 0) {
+      rc = bk_fail(err, err_sz, BK_EPARSE, "%s: task %ld: expected a finite cost > 0", path, t);
+    } else {
+      cost[t] = it->valuedouble;
+      have[t] = 1;
+    }
+    if (rc) break;
+  }
+  cJSON_Delete(j);
   return rc;
 }

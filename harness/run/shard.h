@@ -31,10 +31,20 @@ uint32_t bk_shard_scene_cost(int ngeom_collidable, int nv);
 uint32_t bk_shard_world_cost(const bk_world_t* w);
 
 /* The owner of every episode of a run cut into cfg->nshard > 1 shards, in the runner's
- * canonical order (task, sampling value, init, seed); each episode costs its task's scene
- * cost (worlds[task], built for every task of the run). *owner is a heap array of `total`
- * entries for the caller to free. Returns 0 or BK_ENOMEM. */
+ * canonical order (task, sampling value, init, seed); each episode costs its task's
+ * cfg->shard_costs entry when given, else its scene cost (worlds[task], built for every
+ * task of the run). *owner is a heap array of `total` entries for the caller to free.
+ * Returns 0 or BK_ENOMEM. */
 int bk_shard_run_owners(const bk_run_cfg_t* cfg, bk_world_t* const* worlds,
                         size_t total, int** owner);
+
+/* Measured per-task episode costs (`run --shard-costs FILE`), so that every shard process
+ * computes the same plan from the same file: a JSON object whose "tasks" maps task ids
+ * ("0".."9") to a finite cost > 0 per episode, in any one unit (mean seconds, or mean
+ * control steps as tools/shard_costs.py writes from an earlier run's records); other keys
+ * are ignored. Fills cost[t] and have[t] (1) for each task listed, have[t] = 0 for the
+ * rest. Returns 0, or a negative code with err ("path: why"). */
+int bk_shard_costs_load(const char* path, double cost[BK_SUITE_NTASK], int have[BK_SUITE_NTASK],
+                        char* err, int err_sz);
 
 #endif
