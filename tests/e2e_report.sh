@@ -123,6 +123,34 @@ check report_two_runs 0 "$BOKBO" report "$tmp/x" "$tmp/e" --splits 50 --out "$tm
 "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['config']['runs'])==2" \
   "$tmp/rep/report.json" && ok report_replaced || bad report_replaced
 
+# checkpoint selection (arXiv 2606.00253's analysis): the paper's data file against
+# ../shared/PAPERS.md, every rho and pick recomputed with scipy (tools/check_report.py's
+# check, which also holds Table I's 0.5 and 1.0), a tampered rho caught
+"$PY" - "$tmp/rep/report.json" "$2" <<'PYEOF' && ok selection_checked || bad selection_checked
+import copy, json, re, sys
+sys.path.insert(0, sys.argv[2] + "/tools")
+import check_report
+doc = json.load(open(sys.argv[1]))
+bad = []
+check_report.selection(doc, bad)
+assert not bad, bad
+sets = {r["set"] for r in doc["selection"]}
+assert {"paper: SmolVLA checkpoints", "paper: Table I", "bokbo: libero_object"} <= sets, sets
+for k in range(len(doc["selection"])):
+    t = copy.deepcopy(doc)
+    t["selection"][k]["spearman"] = (t["selection"][k]["spearman"] or 0) + 0.01
+    bad = []
+    check_report.selection(t, bad)
+    assert bad, k
+data = json.load(open(sys.argv[2] + "/results/paper/data/per_group_mse.json"))
+papers = open(sys.argv[2] + "/../shared/PAPERS.md").read()
+sec = papers[papers.index("SmolVLA checkpoints, MSE"):papers.index("60 real trials")]
+ck = re.findall(r"((?:PT|B8|B32) \d+k) (\d+\.\d+) (\d+\.\d+) (\d+\.\d+) (\d+\.\d+) (\d+\.\d+)", sec)
+assert len(ck) == 14 and [[n] + [float(x) for x in v] for n, *v in ck] == data["smolvla_checkpoints"]["rows"], ck
+t1 = re.findall(r"((?:pi0\.5|HSR-SmolVLA) [\w -]*?\d+k) (\d+\.\d+), (\d+\.\d+), (\d+\.\d+)", sec)
+assert len(t1) == 3 and [[n] + [float(x) for x in v] for n, *v in t1] == data["table_1"]["rows"], t1
+PYEOF
+
 # bad input: exit 2, file:line, nothing written
 mkdir -p "$tmp/broken"
 cp "$tmp/x/run.json" "$tmp/broken/"

@@ -17,6 +17,7 @@ static const char* kDoc =
     "\"executed_violation_rate\":[" G("0.1", 0) ",\"pooled\":0.04,\"mondrian\":0.03}],"
     "\"hold_rate\":[" G("0.1", 0) ",\"pooled\":0.85,\"mondrian\":0.9,\"splits\":200}],"
     "\"min_task_hold\":[" G("0.1", 0) ",\"pooled\":0.6,\"pooled_task\":3,\"mondrian\":0.8,\"mondrian_task\":7,\"splits\":200}],"
+    "\"bootstrap\":[" G("0.1", 0) ",\"method\":\"pooled\",\"mean_risk\":0.031}," G("0.1", 0) ",\"method\":\"mondrian\",\"mean_risk\":0.02}],"
     "\"task_hold\":[" G("0.1", 0) ",\"task\":0,\"n_cal\":50}," G("0.1", 0) ",\"task\":1,\"n_cal\":48}]}";
 
 Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
@@ -40,6 +41,7 @@ Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
   cr_assert_not_null(b);
   cr_expect(strstr(b, "0.600 -> 0.800") && strstr(b, "**reproduced**") < strstr(b, "\n"), "%s", b);
   cr_expect(strstr(s, "Coverage is low") == NULL);
+  cr_expect(strstr(s, "The hold rate misses") == NULL);
   bk_sb_free(&sb);
   // coverage 0.1: the bound's verdict turns, and the low coverage is explained
   cJSON* cov = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "coverage"), 1);
@@ -51,6 +53,15 @@ Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
   cr_expect(strstr(a, "**not reproduced**") < strstr(a, "\n"), "%s", a);
   cr_expect(strstr(sb2.s, "Coverage is low because simvla violates in 0.120") != NULL, "%s", sb2.s);
   bk_sb_free(&sb2);
+  // hold 0.2: explained by the pooled row's executed-violation rate and mean test risk
+  cJSON* hold = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "hold_rate"), 0);
+  cJSON_ReplaceItemInObject(hold, "pooled", cJSON_CreateNumber(0.2));
+  bk_sb_t sb3 = {0};
+  bk_head_write(doc, &sb3);
+  a = strstr(sb3.s, "The hold rate misses");
+  cr_assert_not_null(a, "%s", sb3.s);
+  cr_expect(strstr(a, "0.040 pooled") && strstr(a, "included: 0.031") && strstr(a, "With 0.120"), "%s", a);
+  bk_sb_free(&sb3);
   cJSON_Delete(doc);
 }
 

@@ -7,10 +7,17 @@ cover both suites in the paper's setting (shifted x0.1). The headline (report.md
 "Headline" section): for each x0.1 suite, its perturbation group with the most episodes
 has at epsilon 0.05 at least MIN_CAL calibration episodes per task in every split half
 and at least 200 splits, and the numbers report.md prints for it are report.json's.
+Checkpoint selection (the per-group MSE paper's analysis): every Spearman rho and pick of
+`selection` recomputed with scipy from the scores in `selection_rank`, the paper's Table I
+figures (total vs robot score 0.5, arm vs robot score 1.0), and both tables flat (one
+scalar per key, as pandas.DataFrame(rows) wants).
 Exits 1 with the failing rows listed."""
 import json
+import math
 import os
 import sys
+
+from scipy import stats
 
 MIN_CAL = 40
 HEAD = ("libero_object_x0.1", "libero_spatial_x0.1")
@@ -30,7 +37,7 @@ def headline(doc, md, bad):
         tasks = at("task_hold", key)
         if not tasks:
             bad.append(("headline: no per-task holds", key))
-        elif suite == HEAD[0] and min(r["n_cal"] for r in tasks) < MIN_CAL:
+        elif min(r["n_cal"] for r in tasks) < MIN_CAL:
             bad.append(("headline: calibration half per task below", MIN_CAL, key,
                         min(r["n_cal"] for r in tasks)))
         for r in at("hold_rate", key):
@@ -43,6 +50,50 @@ def headline(doc, md, bad):
                 "-" if c[m] is None else "%.3f" % c[m] for m in ("pooled", "mondrian"))
             if want not in md:
                 bad.append(("report.md headline coverage differs from report.json", key, want))
+
+
+def higher_better(criterion):
+    return "score" in criterion or criterion == "success"
+
+
+def best(xs):
+    """The entity with the best oriented score, the first one on a tie."""
+    ok = [i for i, (_, v) in enumerate(xs) if v is not None]
+    return xs[max(ok, key=lambda i: (xs[i][1], -i))][0] if ok else None
+
+
+def selection(doc, bad):
+    """Spearman and picks of the checkpoint-selection rows, recomputed from the ranks' scores."""
+    sel, rank = doc.get("selection"), doc.get("selection_rank")
+    if sel is None or rank is None:
+        bad.append(("selection tables missing",))
+        return
+    for table, rows in (("selection", sel), ("selection_rank", rank)):
+        for r in rows:
+            if any(isinstance(v, (dict, list)) for v in r.values()):
+                bad.append(("not a flat row", table, r))
+    scores = {}
+    for r in rank:
+        s = r["score"]
+        o = None if s is None else (s if higher_better(r["criterion"]) else -s)
+        scores.setdefault((r["set"], r["suite"], r["criterion"]), []).append((r["entity"], o))
+    for r in sel:
+        a = scores.get((r["set"], r["suite"], r["criterion"]))
+        b = scores.get((r["set"], r["suite"], r["reference"]))
+        if not a or not b or [e for e, _ in a] != [e for e, _ in b] or len(a) != r["n"]:
+            bad.append(("selection: ranks missing or mismatched", r["set"], r["criterion"]))
+            continue
+        rho = stats.spearmanr([v for _, v in a], [v for _, v in b])[0] if len(a) > 1 else float("nan")
+        got = r["spearman"]
+        if (got is None) != (rho is None or math.isnan(rho)) or (got is not None and abs(got - rho) > 1e-9):
+            bad.append(("selection: spearman", r["set"], r["criterion"], r["reference"], got, rho))
+        if r["pick"] != best(a) or r["reference_pick"] != best(b):
+            bad.append(("selection: picks", r["set"], r["criterion"], r["pick"], best(a)))
+    want = {("total", "robot_score"): 0.5, ("arm", "robot_score"): 1.0}
+    for r in sel:
+        key = (r["criterion"], r["reference"])
+        if r["set"] == "paper: Table I" and key in want and abs(r["spearman"] - want[key]) > 1e-12:
+            bad.append(("selection: Table I", key, r["spearman"], want[key]))
 
 
 def main(path):
@@ -74,6 +125,7 @@ def main(path):
     md_path = os.path.join(os.path.dirname(path), "report.md")
     md = open(md_path).read() if os.path.exists(md_path) else None
     headline(doc, md, bad)
+    selection(doc, bad)
     for b in bad:
         print("check_report:", *b)
     print(f"check_report: {path}: {len(doc['coverage'])} rows, {len(bad)} problem(s)")

@@ -15,6 +15,7 @@
 #include "report/load.h"
 #include "report/markdown.h"
 #include "report/report.h"
+#include "report/select.h"
 #include "core/json.h"
 
 static void usage(FILE* f) {
@@ -279,6 +280,23 @@ static bk_load_t* load(const opts_t* o, char* err, int err_sz) {
   return L;
 }
 
+// the per-group MSE paper's checkpoint-selection analysis on its data (DIR/data/
+// per_group_mse.json, when present) and on these runs
+static int selection(cJSON* doc, const bk_load_t* L, const char* paper_dir, char* err, int err_sz) {
+  char path[2300];
+  snprintf(path, sizeof path, "%s/data/per_group_mse.json", paper_dir);
+  cJSON* ref = bk_select_load(path, err, err_sz);
+  if (!ref && err[0]) return BK_EINVAL;
+  int rc = bk_select_add(doc, ref, L, err, err_sz);
+  if (rc == BK_EINVAL) {
+    char why[1024];
+    snprintf(why, sizeof why, "%.1000s", err);
+    snprintf(err, (size_t)err_sz, "%.900s: %.1000s", path, why);
+  }
+  cJSON_Delete(ref);
+  return rc;
+}
+
 int bk_cmd_report(int argc, char** argv) {
   opts_t o = {bk_rep_default_config(), NULL, NULL, NULL, NULL, 0};
   int rc = parse(argc, argv, &o);
@@ -300,9 +318,17 @@ int bk_cmd_report(int argc, char** argv) {
     bk_load_free(L);
     return BK_EXIT_USAGE;
   }
+  const char* paper_dir = o.paper ? o.paper : default_paper(pbuf, sizeof pbuf);
   cJSON* doc = bk_rep_build(L, &o.cfg, paper, err, sizeof err);
   int failed = 0;
   rc = doc ? 0 : BK_EIO;
+  if (doc && (rc = selection(doc, L, paper_dir, err, sizeof err))) {
+    bk_cli_error("report", "%s", err);
+    cJSON_Delete(doc);
+    cJSON_Delete(paper);
+    bk_load_free(L);
+    return bk_cli_exit(rc);
+  }
   if (doc) failed = bk_rep_check(doc, msg, sizeof msg);
   if (doc) rc = publish(L, &o, doc, err, sizeof err);
   if (rc) {

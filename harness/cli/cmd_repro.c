@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/scenes_opt.h"
+#include "run/progress.h"
 
 /* how much of each part runs; the headline group is the x0.1-shifted libero_object under
  * perturbation sampling at sigma HEAD_SIGMA */
@@ -31,6 +32,9 @@ typedef struct {
   char threads[24];
   repro_size_t z;
   char scenes[2600];           /* " --scenes libero --libero DIR --robosuite DIR" or "" */
+  int stage, nstage;           /* the command running now (1-based) and how many there are */
+  int tty;                     /* stderr is a terminal: runs show their bars, prefixed */
+  const char* suite;           /* the suite of the stage running now */
 } repro_t;
 
 #define HEAD_SHIFT "x:0.1"       /* LIBERO-PRO's temp_x0.1 (see docs/reproduction.md) */
@@ -41,7 +45,9 @@ static const char* const kShifts[4] = {"none", "y:0.1", "x:0.2", "y:0.2"};
 
 static const repro_size_t kFull = {"0-49", "0-49", "100-101", {"0-49", "0-49"}, {"0-4", "0-4"}, "0-49",
                               "0.02,0.05,0.2", "0.5,1.0,1.5", 1, "1000"};
-static const repro_size_t kQuick = {"0-9", "0-9", "100", {"0-49", "0-19"}, {"0-1", "0"}, "0-4",
+/* --quick: both headline groups at >= 80 episodes per task (>= 40 per task in each
+ * calibration half), everything else as small as its statistic allows (docs/reproduction.md) */
+static const repro_size_t kQuick = {"0-9", "0-4", "100", {"0-49", "0-39"}, {"0-1", "0-1"}, "0-2",
                                    "0.02,0.2", "0.5,1.0", 0, "200"};
 
 static void usage(FILE* f) {
@@ -61,19 +67,24 @@ static void usage(FILE* f) {
           "     forces: the paper's pitfall); a sigma sweep and a temperature sweep beside it;\n"
           "  4. (full) the four within-suite shifts: unshifted, y0.1, x0.2, y0.2;\n"
           "  5. CRC / Mondrian calibration and the report (report.md, report.json, plots).\n"
-          "--quick (what CI runs, ~10 min on 2 cores): the headline on libero_object with 50\n"
-          "inits x 2 seeds (100 episodes per task, so 50 per task in each calibration half:\n"
-          "epsilon 0.05 is meaningful pooled and per task), libero_spatial with 20 x 1, sweeps\n"
-          "on 5 inits, 200 splits, no within-suite shifts. Default: 50 inits x 5 seeds,\n"
+          "--quick (what CI runs): the headline on libero_object with 50 inits x 2 seeds and\n"
+          "on libero_spatial with 40 x 2 (>= 80 episodes per task, so >= 40 per task in each\n"
+          "calibration half: epsilon 0.05 is meaningful pooled and per task), the predictor\n"
+          "trained on 5 inits, sweeps on 3 inits, 200 splits, no within-suite shifts; its time\n"
+          "is in docs/reproduction.md. Default: 50 inits x 5 seeds,\n"
           "sweeps and shifts on 50 inits, 1000 splits (a cluster job). Output: DIR (default\n"
-          "results/runs/repro or results/runs/repro-quick), report in DIR/report.\n"
+          "results/runs/repro or results/runs/repro-quick), report in DIR/report. On a\n"
+          "terminal each run shows its progress bar after '[stage i/N]'.\n"
           "--scenes libero: LIBERO's own scenes and init states; these are fixed, so every\n"
           "run is unshifted (LIBERO-PRO's shifted init files are not public).\n");
 }
 
+// the commands a repro runs: per suite expert, thresholds, training run, predictor, headline,
+// two sweeps (and four shifts); then the report
+static int stages(const repro_size_t* z) { return 2 * (7 + (z->shifts ? 4 : 0)) + 1; }
+
 // run one bokbo command from a printf-built argument line; 0 on success
-static int step(const repro_t* r, const char* what, int (*cmd)(int, char**), const char* fmt,
-                ...) {
+static int step(repro_t* r, const char* what, int (*cmd)(int, char**), const char* fmt, ...) {
   char line[8192];
   va_list ap;
   va_start(ap, fmt);
@@ -83,19 +94,31 @@ static int step(const repro_t* r, const char* what, int (*cmd)(int, char**), con
   if (cmd == bk_cmd_run && n > 0 && n < (int)sizeof line) {
     snprintf(line + n, sizeof line - (size_t)n, "%s", r->scenes);
   }
-  fprintf(stderr, "bokbo repro: %s: bokbo %s\n", what, line);
+  r->stage++;
+  long before = bk_progress_episodes();
+  fprintf(stderr, "bokbo repro: [%d/%d] %s (%ld episodes run so far): bokbo %s\n", r->stage, r->nstage,
+          what, before, line);
+  char prefix[128];  // short: the bar must fit an 80-column terminal with it
+  const char* s = r->suite ? r->suite : "";
+  snprintf(prefix, sizeof prefix, "%d/%d %s %s ", r->stage, r->nstage,
+           strncmp(s, "libero_", 7) ? s : s + 7, what);
+  bk_progress_prefix(r->tty ? prefix : NULL);
   char* argv[64];
   int argc = 0;
   for (char* tok = strtok(line, " "); tok && argc < 63; tok = strtok(NULL, " ")) argv[argc++] = tok;
   argv[argc] = NULL;
   int rc = cmd(argc, argv);
+  bk_progress_prefix(NULL);
   if (rc) bk_cli_error("repro", "%s failed (exit %d)", what, rc);
   return rc;
 }
 
+// runs print their own progress bars on a terminal, nothing otherwise
+static const char* quiet(const repro_t* r) { return r->tty ? "" : "--quiet "; }
+
 // a simvla run of suite s into DIR/s/name, scored by the suite's predictor and judged by
 // its thresholds
-static int simvla(const repro_t* r, const char* s, const char* name, const char* sampling,
+static int simvla(repro_t* r, const char* s, const char* name, const char* sampling,
                   const char* inits, const char* seeds, const char* shift) {
   const char* o = r->out;
   char sh[32] = "";
@@ -103,26 +126,26 @@ static int simvla(const repro_t* r, const char* s, const char* name, const char*
   return step(r, name, bk_cmd_run,
               "run --suite %s %s--policy simvla --sampling %s --k 8 --scorer predictor "
               "--predictor %s/%s/predictor.json --inits %s --seeds %s --threads %s "
-              "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/%s",
-              s, sh, sampling, o, s, inits, seeds, r->threads, o, s, o, s, name);
+              "--thresholds %s/%s/thresholds.json --global-threshold 5 %s--force --out %s/%s/%s",
+              s, sh, sampling, o, s, inits, seeds, r->threads, o, s, quiet(r), o, s, name);
 }
 
 // one suite: expert, thresholds, training run, predictor, the headline and its sweeps
-static int suite(const repro_t* r, int si, const char* s) {
+static int suite(repro_t* r, int si, const char* s) {
   const char* o = r->out;
   const repro_size_t* z = &r->z;
   const char* sh = r->scenes[0] ? "" : "--shift " HEAD_SHIFT " ";
   int rc = step(r, "expert", bk_cmd_run,
                 "run --suite %s %s--policy expert --inits %s --seeds 0 --threads %s "
-                "--quiet --force --out %s/%s/expert",
-                s, sh, z->expert_inits, r->threads, o, s);
+                "%s--force --out %s/%s/expert",
+                s, sh, z->expert_inits, r->threads, quiet(r), o, s);
   if (!rc) rc = step(r, "thresholds", bk_cmd_thresholds, "thresholds --run %s/%s/expert --margin 1.25 --out %s/%s/thresholds.json",
                      o, s, o, s);
   if (!rc) rc = step(r, "training run", bk_cmd_run,
                      "run --suite %s %s--policy simvla --sampling perturb:sigma=" TRAIN_SIGMAS
                      " --k 8 --scorer disagreement --inits %s --seeds %s --threads %s "
-                     "--thresholds %s/%s/thresholds.json --global-threshold 5 --quiet --force --out %s/%s/train",
-                     s, sh, z->train_inits, z->train_seeds, r->threads, o, s, o, s);
+                     "--thresholds %s/%s/thresholds.json --global-threshold 5 %s--force --out %s/%s/train",
+                     s, sh, z->train_inits, z->train_seeds, r->threads, o, s, quiet(r), o, s);
   if (!rc) rc = step(r, "predictor", bk_cmd_train, "train-predictor --run %s/%s/train --fraction 1 --out %s/%s/predictor.json",
                      o, s, o, s);
   char sampling[128];
@@ -160,7 +183,7 @@ static int repro_scenes(repro_t* r, const char* name, const char* libero, const 
 }
 
 // the report over every evaluation run of both suites
-static int report(const repro_t* r) {
+static int report(repro_t* r) {
   char runs[2048] = "";
   const char* suites[2] = {"libero_object", "libero_spatial"};
   const char* parts[7] = {"headline", "perturb", "temperature", "shift_n", "shift_y0.1", "shift_x0.2",
@@ -214,8 +237,14 @@ int bk_cmd_repro(int argc, char** argv) {
     return BK_EXIT_USAGE;
   }
   const char* suites[2] = {"libero_object", "libero_spatial"};
+  r.nstage = stages(&r.z);
+  r.tty = isatty(STDERR_FILENO);
   int rc = 0;
-  for (int i = 0; i < 2 && !rc; i++) rc = suite(&r, i, suites[i]);
+  for (int i = 0; i < 2 && !rc; i++) {
+    r.suite = suites[i];
+    rc = suite(&r, i, suites[i]);
+  }
+  r.suite = NULL;
   if (!rc) rc = report(&r);
   if (!rc) fprintf(stderr, "bokbo repro: done -> %s/report/report.md\n", r.out);
   return rc ? BK_EXIT_FAIL : BK_EXIT_OK;

@@ -1,5 +1,6 @@
 #include "report/findings.h"
 #include "report/markdown.h"
+#include "report/select.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -250,6 +251,7 @@ void bk_md_write(const cJSON* doc, bk_sb_t* sb) {
     if (first) suite_section(sb, doc, suite);
   }
   bk_find_write(doc, sb);
+  bk_select_write(doc, sb);
   bk_sb_puts(sb, "## Notes\n\n");
   const cJSON* n;
   cJSON_ArrayForEach(n, cJSON_GetObjectItem(doc, "notes")) bk_sb_printf(sb, "- %s\n", n->valuestring);

@@ -23,15 +23,15 @@ bk_episode_ctx_t* bk_episode_ctx_create(const bk_world_t* w, const bk_episode_cf
   ctx->ref = cfg->ref;
   ctx->d = mj_makeData(w->m);
   ctx->osc = bk_osc_create(w);
-  ctx->scratch = mj_makeData(w->m);
-  ctx->scratch_osc = bk_osc_create(w);
+  // the lookahead scorer's scratch state is made on its first use (score()): a
+  // 10 MiB mjData per worker and task that no other scorer touches
   ctx->actions = malloc(sizeof(double) * cfg->k * cfg->chunk * BK_ACTION_DIM);
   ctx->greedy = malloc(sizeof(double) * cfg->chunk * BK_ACTION_DIM);
   ctx->logp = malloc(sizeof(double) * cfg->k);
   ctx->start = bk_startcache_create(w);
   char err[256];
   if (cfg->ref) ctx->ref_self = cfg->ref->create(NULL, err, sizeof err);
-  if (!ctx->d || !ctx->osc || !ctx->scratch || !ctx->scratch_osc || !ctx->actions ||
+  if (!ctx->d || !ctx->osc || !ctx->actions ||
       !ctx->greedy || !ctx->logp || !ctx->start || (cfg->ref && !ctx->ref_self)) {
     bk_episode_ctx_free(ctx);
     return NULL;
@@ -162,9 +162,14 @@ static int candidates(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const 
 
 // every candidate's confidence, disagreement and risk (the scorer's, from score/scorer);
 // the choice
-static void score(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_decision_t* dec) {
+static int score(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_decision_t* dec) {
   int n = cfg->chunk * BK_ACTION_DIM;
   const bk_scorer_ops_t* sc = bk_scorer_get(cfg->scorer);
+  if ((sc->needs & BK_SCORER_NEEDS_PHYSICS) && !ctx->scratch) {
+    ctx->scratch = mj_makeData(ctx->w->m);
+    ctx->scratch_osc = bk_osc_create(ctx->w);
+    if (!ctx->scratch || !ctx->scratch_osc) return BK_ENOMEM;
+  }
   dec->k = cfg->k;
   bk_score_disagreement(ctx->actions, cfg->k, n, dec->dis);
   bk_score_in_t in = {ctx->w, ctx->d, ctx->osc, ctx->scratch, ctx->scratch_osc, ctx->actions,
@@ -177,6 +182,7 @@ static void score(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, bk_decisio
   dec->chosen = sc->picks ? bk_score_argmin(dec->risk, cfg->k) : 0;
   dec->s = dec->risk[dec->chosen];
   bk_vp_features(ctx->w, ctx->d, ctx->actions + (size_t)dec->chosen * n, cfg->open_loop, dec->feat);
+  return 0;
 }
 
 // the reference policy's action in this state, against the chosen first action
@@ -233,7 +239,10 @@ static int decide(bk_episode_ctx_t* ctx, const bk_episode_cfg_t* cfg, const bk_p
     return rc;
   }
   if (ops->cost) ops->cost(self, &dec->infer_ms, &dec->calls);
-  score(ctx, cfg, dec);
+  if ((rc = score(ctx, cfg, dec))) {
+    snprintf(ep->error, sizeof ep->error, "scorer: out of memory");
+    return rc;
+  }
   reference_error(ctx, &obs, &rng, dec, cfg->chunk * BK_ACTION_DIM);
   return 0;
 }

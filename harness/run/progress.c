@@ -3,6 +3,15 @@
 #include <stdio.h>
 #include <time.h>
 
+static char g_prefix[128];     /* set by the one thread that starts runs (repro) */
+static long g_episodes;
+
+void bk_progress_prefix(const char* prefix) {
+  snprintf(g_prefix, sizeof g_prefix, "%s", prefix ? prefix : "");
+}
+
+long bk_progress_episodes(void) { return g_episodes; }
+
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -34,11 +43,11 @@ void bk_progress_update(bk_progress_t* p, int done, int success) {
   char line[160];
   status(p, done, success, line, sizeof line);
   if (p->mode == 1) {
-    int width = 30, fill = width * done / p->total;
+    int width = g_prefix[0] ? 10 : 30, fill = width * done / p->total;  // room for the prefix
     char bar[64];
     for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
     bar[width] = '\0';
-    fprintf(stderr, "\r[%s] %s ", bar, line);
+    fprintf(stderr, "\r%s[%s] %s ", g_prefix, bar, line);
     fflush(stderr);
     return;
   }
@@ -50,6 +59,7 @@ void bk_progress_update(bk_progress_t* p, int done, int success) {
 }
 
 void bk_progress_finish(bk_progress_t* p, int done, int success) {
+  g_episodes += done - p->skipped;
   if (p->mode == 1) {
     bk_progress_update(p, done, success);
     fputc('\n', stderr);

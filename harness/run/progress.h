@@ -14,4 +14,10 @@ void bk_progress_start(bk_progress_t* p, int mode, int total, int skipped);
 void bk_progress_update(bk_progress_t* p, int done, int success);
 void bk_progress_finish(bk_progress_t* p, int done, int success);
 
+/* A caller that runs several runs in one process (bokbo repro) sets a prefix shown before
+ * the bar (copied; NULL or "" for none); bk_progress_episodes() is the number of episodes
+ * finished runs of this process ran (skipped ones excluded). */
+void bk_progress_prefix(const char* prefix);
+long bk_progress_episodes(void);
+
 #endif
