@@ -47,6 +47,7 @@
 #define DESCEND_XY 0.01          /* lined up: go down to the grasp */
 #define DESCEND_YAW 0.12
 #define FUNNEL_XY 0.004          /* descend all the way only this well lined up */
+#define FUNNEL_RISE 0.04         /* off the funnel by DESCEND_XY: this high above the grasp */
 #define PLACE_XY 0.015           /* object over the target: lower it */
 #define SLOW_ZONE 0.03           /* slow down this close to a support */
 #define SLOW_AZ 0.3              /* largest downward action there */
@@ -136,7 +137,7 @@ static void fetch(const bk_expert_scene_t* s, phase_t* ph, aim_t* a) {
   if (*ph != DESCEND) a->T[2] = s->hover_z;
   else {
     double f = fmin(1, fmax(0, (exy - FUNNEL_XY) / (DESCEND_XY - FUNNEL_XY)));
-    a->T[2] += f * (s->hover_z - s->grasp[2]);
+    a->T[2] += f * fmin(s->hover_z - s->grasp[2], FUNNEL_RISE);
     a->slow = ez < SLOW_ZONE;
   }
   // low and off to the side: rise first

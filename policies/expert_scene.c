@@ -8,7 +8,7 @@
 #define RIM_WIDTH 0.07        /* objects wider than this on both sides: rim grasp */
 #define RIM_INSET 0.0095      /* grip-site radius: this far inside the outer rim */
 #define RIM_TIP 0.02          /* pad tips this high above the bowl's bottom */
-#define RIM_OPEN 0.05         /* finger opening for a rim grasp */
+#define RIM_OPEN 0.045        /* finger opening for a rim grasp (0.05 pushed LIBERO's bowl) */
 #define SIDE_MAX 0.07         /* widest span taken across */
 #define TIP_FLOOR 0.005       /* pad tips this high above an object's bottom at least */
 #define TIP_CLEAR 0.025       /* pad tips clear obstacles by this when moving over */
@@ -16,6 +16,8 @@
 #define CLEAR_CAP 0.012       /* clearance beyond this does not count in scores */
 #define NRIM 16               /* rim directions tried */
 #define SQUEEZE 0.004         /* commanded opening this far below the actual: squeezing */
+#define YAW_ROOM 1.0          /* rad: joint 7's room a turn prefers to keep */
+#define REACH_NEAR 0.45       /* m: rim grasps closer to the robot's base cost more */
 #define MOVED 1e-4            /* m (and quaternion units): rescore grasps beyond this */
 
 // ---------------------------------------------------------------- small geometry
@@ -312,7 +314,10 @@ static double pick_yaw(const bk_world_t* w, double q7, double yaw, double cur) {
   for (int k = -1; k <= 1; k++) {
     double turn = wrap_pi(yaw + k * M_PI - cur), q = q7 - turn;
     double room = fmin(q - r[0], r[1] - q);
-    double cost = fabs(turn) + (room < 0.3 ? 10 + (0.3 - room) : 0);
+    // the other joints turn the hand too (q7 moved 1.4 rad per radian of yaw on LIBERO's
+    // Panda): a turn ending near the limit gets there early and the choice flips mid-turn
+    double cost = fabs(turn) + (room < YAW_ROOM ? 0.5 * (YAW_ROOM - room) : 0) +
+                  (room < 0.3 ? 10 + (0.3 - room) : 0);
     if (cost < best_cost) {
       best_cost = cost;
       best = cur + turn;
@@ -346,7 +351,10 @@ static int rim_candidates(const bk_world_t* w, const bk_expert_scene_t* s, doubl
     double cp = pose_clear(s, &p, -1), cq = pose_clear(s, &q, place_ent);
     c[k].pose = p;
     c[k].clear = fmin(cp, cq);
-    c[k].score = fmin(cp, CLEAR_CAP) + fmin(cq, CLEAR_CAP) + 0.003 * (u[0] * rx + u[1] * ry) / rn;
+    // near the base the arm folds to its joint limits: take the rim farther out there
+    double reach = hypot(p.o[0] - w->base_pos[0], p.o[1] - w->base_pos[1]);
+    c[k].score = fmin(cp, CLEAR_CAP) + fmin(cq, CLEAR_CAP) + 0.003 * (u[0] * rx + u[1] * ry) / rn -
+                 0.2 * fmax(0, REACH_NEAR - reach);
   }
   return NRIM;
 }

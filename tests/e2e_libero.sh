@@ -2,7 +2,8 @@
 # --scenes libero from ../shared/libero: both suites run end to end (every task, a few
 # inits, short episodes), records say scenes libero with the init files' hashes (checked
 # against an independent FNV-1a), `scene --xml` holds the file's row exactly (checked
-# with numpy), and incomplete installations exit 2 naming the missing file.
+# with numpy), the expert succeeds on inits it used to fail, and incomplete installations
+# exit 2 naming the missing file.
 # usage: e2e_libero.sh BOKBO SOURCE_DIR
 BOKBO=$1
 . "$2/tests/lib/e2e.sh"
@@ -65,6 +66,20 @@ check sampling 0 "$BOKBO" run --scenes libero --suite libero_spatial --tasks 7 -
 n=$(ls "$tmp"/vid/*/frame_*.png 2>/dev/null | wc -l)
 [ "$n" -ge 2 ] && ok video_frames || bad "video_frames ($n)"
 expect_in k_in_record "$tmp/k/episodes.jsonl" '"k":3'
+
+# the expert on inits it used to fail in LIBERO's scenes: the bowl on the ramekin (task 5,
+# init 0: the grasp's yaw flipped mid-turn and joint 5 ran into its limit; a 50 mm rim
+# opening pushed the bowl off) and on the stove near the base (task 7, init 0: the near rim
+# folded the arm to joint 4's limit and the funnel sent the hand back up 18 cm)
+check expert_hard_inits 0 "$BOKBO" run --scenes libero --suite libero_spatial --tasks 5,7 \
+  --inits 0 --policy expert --reference none --threads 2 --quiet --out "$tmp/hard"
+$PY - "$tmp/hard/episodes.jsonl" <<'EOF' && ok expert_hard_inits_succeed || bad expert_hard_inits_succeed
+import json, sys
+eps = [json.loads(l) for l in open(sys.argv[1])]
+assert sorted(e["task"] for e in eps) == [5, 7], eps
+for e in eps:
+    assert e["error"] == "" and e["success"] is True and e["steps"] < 220, (e["task"], e["steps"])
+EOF
 
 # the viewer on a LIBERO scene (Xvfb)
 if "$BOKBO" view --suite libero_object --task 0 --script q 2>&1 | grep -q "not built in"; then

@@ -114,10 +114,24 @@ Test(initstate, different_inits_differ) {
   char err[256];
   cr_assert_eq(bk_init_state(w, 0, NULL, a, err, sizeof err), 0);
   cr_assert_eq(bk_init_state(w, 1, NULL, b, err, sizeof err), 0);
-  const bk_ent_t* e = &w->ent[bk_world_entity(w, "alphabet_soup_1")];
+  // the basket (LIBERO radius 0.025 in a 2 cm region) moves within 3 cm between inits
+  const bk_ent_t* e = &w->ent[bk_world_entity(w, "basket_1")];
   double dx = a->qpos[e->qposadr] - b->qpos[e->qposadr];
   double dy = a->qpos[e->qposadr + 1] - b->qpos[e->qposadr + 1];
-  cr_expect_gt(hypot(dx, dy), 1e-4, "init 0 and 1 place the target at the same spot");
+  cr_expect_gt(hypot(dx, dy), 1e-3, "init 0 and 1 place the basket at the same spot");
+  cr_expect_lt(hypot(dx, dy), 0.03 * sqrt(2.0) + 0.004);
+  // the target (radius 0.025 in a 5 cm region) sits at the region's centre in both, as
+  // in LIBERO's own init files, give or take settling
+  e = &w->ent[bk_world_entity(w, "alphabet_soup_1")];
+  dx = a->qpos[e->qposadr] - b->qpos[e->qposadr];
+  dy = a->qpos[e->qposadr + 1] - b->qpos[e->qposadr + 1];
+  cr_expect_lt(hypot(dx, dy), 0.002, "the target moved %g m", hypot(dx, dy));
+  // the arm starts with different noise
+  double dq = 0;
+  for (int j = 0; j < BK_ARM_NJ; j++) {
+    dq += fabs(a->qpos[w->arm_qposadr[j]] - b->qpos[w->arm_qposadr[j]]);
+  }
+  cr_expect_gt(dq, 1e-3, "the arm starts at the same configuration");
   mj_deleteData(a);
   mj_deleteData(b);
   bk_world_free(w);

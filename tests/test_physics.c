@@ -40,8 +40,8 @@ Test(physics, object_geoms_carry_libero_solref_and_solimp) {
 }
 
 Test(physics, arm_torque_limits) {
-  // robosuite: 80 N m on joints 1-5, 12 on 6-7; bokbo keeps 12 on joint 5 (see panda.xml)
-  const double lim[BK_ARM_NJ] = {80, 80, 80, 80, 12, 12, 12};
+  // robosuite: 80 N m on joints 1-5, 12 on 6-7
+  const double lim[BK_ARM_NJ] = {80, 80, 80, 80, 80, 12, 12};
   bk_world_t* w = load("libero_object", 0);
   for (int j = 0; j < BK_ARM_NJ; j++) {
     const mjtNum* r = w->m->actuator_ctrlrange + 2 * w->arm_act[j];

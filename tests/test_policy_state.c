@@ -71,10 +71,13 @@ Test(policy_state, init_pose_matches_libero_hand_frame) {
   double ns = sqrt(s[3] * s[3] + s[4] * s[4] + s[5] * s[5]);
   cr_expect_float_eq(fabs(dot), nv * ns, 1e-6, "axis %g %g %g vs %g %g %g", v[0], v[1], v[2],
                      s[3], s[4], s[5]);
-  cr_expect_float_eq(ns, nv, 1e-6);
+  // the same rotation: angle ns, or 2 pi - ns about the negated axis (robosuite's angle
+  // runs past pi when the quaternion's w is negative; the matrix's stays below)
+  cr_expect(fabs(ns - nv) < 1e-6 || fabs(2 * M_PI - ns - nv) < 1e-6, "angle %g vs %g", ns, nv);
   cr_log_info("state at init: %g %g %g", s[3], s[4], s[5]);
-  // LIBERO's init pose: about (3.14, 0, -0.09)
-  cr_expect(fabs(s[3] - 3.14) < 0.05 && fabs(s[4]) < 0.05 && fabs(s[5] + 0.09) < 0.05,
+  // LIBERO's init pose: about (3.14, 0, -0.09), moved by the arm's start noise (LIBERO's
+  // N(0, 0.02^2) rad per joint turns the hand by up to ~0.1 rad)
+  cr_expect(fabs(s[3] - 3.14) < 0.1 && fabs(s[4]) < 0.1 && fabs(s[5] + 0.09) < 0.1,
             "hand axis-angle (%g, %g, %g), LIBERO's is about (3.14, 0, -0.09)", s[3], s[4], s[5]);
   bk_osc_free(osc);
   mj_deleteData(d);

@@ -15,6 +15,23 @@
 #define SETTLE_MIN 250
 #define SETTLE_MAX 3000
 #define REST_SPEED 0.004
+#define ARM_NOISE 0.02        /* LIBERO's arm start noise: N(0, 0.02^2) rad per joint */
+
+/* LIBERO's horizontal radius of each object (its model's horizontal_radius_site): the
+ * region sampler keeps the object's centre this far inside each side of a region. The
+ * stove's is 0: LIBERO's init files show what stands on it spread over its whole region
+ * (1.2 cm), while what stands on the cabinet spreads with the cabinet's 0.045 (2.7 cm). */
+static const struct {
+  const char* category;
+  double radius;
+} kRadius[] = {
+  {"akita_black_bowl", 0.025}, {"alphabet_soup", 0.025}, {"basket", 0.025},
+  {"bbq_sauce", 0.015},        {"butter", 0.02},         {"chocolate_pudding", 0.025},
+  {"cookies", 0.025},          {"cream_cheese", 0.03},   {"glazed_rim_porcelain_ramekin", 0.025},
+  {"ketchup", 0.025},          {"milk", 0.03},           {"orange_juice", 0.025},
+  {"plate", 0.025},            {"salad_dressing", 0.025}, {"tomato_sauce", 0.025},
+  {"wooden_cabinet", 0.045},   {"flat_stove", 0.0},
+};
 
 /* where an object goes, resolved from one init atom */
 typedef enum { SUP_SURFACE, SUP_SITE, SUP_OBJECT } support_t;
@@ -24,6 +41,7 @@ typedef struct {
   mjData* d;
   bk_rng_t rng;
   const bk_shift_t* shift;
+  double arm[BK_ARM_NJ];      /* the arm's start configuration of this init */
   char* err;
   int err_sz;
 } placer_t;
@@ -109,13 +127,30 @@ static int drop_on(placer_t* P, int e, double x, double y, double yaw, double zt
 }
 
 
-// sample a point of a region (one of its rectangles) and a yaw
-static void sample_region(placer_t* P, const bk_region_t* r, double* x, double* y,
-                          double* yaw) {
+// LIBERO's horizontal radius of an object; other categories: half the narrower side of
+// an object, 0 for a fixture
+static double object_radius(const bk_ent_t* e) {
+  for (size_t i = 0; i < sizeof kRadius / sizeof kRadius[0]; i++) {
+    if (strcmp(kRadius[i].category, e->category) == 0) return kRadius[i].radius;
+  }
+  return e->fixture ? 0.0 : 0.5 * fmin(e->hi[0] - e->lo[0], e->hi[1] - e->lo[1]);
+}
+
+// uniform between lo + r and hi - r, as robosuite's sampler with the object's boundary
+// kept in range (when 2 r exceeds the width the bounds swap and the spread is 2 r - width)
+static double shrunk_uniform(bk_rng_t* rng, double lo, double hi, double r) {
+  double a = lo + r, b = hi - r;
+  return bk_rng_range(rng, fmin(a, b), fmax(a, b));
+}
+
+// sample a point of a region (one of its rectangles) and a yaw for an object or fixture
+// of that horizontal radius
+static void sample_region(placer_t* P, const bk_region_t* r, double radius, double* x,
+                          double* y, double* yaw) {
   int k = r->nrange > 1 ? (int)(bk_rng_uniform(&P->rng) * r->nrange) : 0;
   const bk_rect_t* q = &r->range[k];
-  *x = P->w->surface[0] + bk_rng_range(&P->rng, q->x0, q->x1);
-  *y = P->w->surface[1] + bk_rng_range(&P->rng, q->y0, q->y1);
+  *x = P->w->surface[0] + shrunk_uniform(&P->rng, q->x0, q->x1, radius);
+  *y = P->w->surface[1] + shrunk_uniform(&P->rng, q->y0, q->y1, radius);
   *yaw = r->has_yaw ? bk_rng_range(&P->rng, r->yaw[0], r->yaw[1]) : 0.0;
 }
 
@@ -138,7 +173,7 @@ static void clamp_reachable(const bk_world_t* w, const bk_ent_t* e, double* x, d
 static int place_on_surface(placer_t* P, int e, const bk_region_t* r) {
   for (int t = 0; t < MAX_TRIES; t++) {
     double x, y, yaw;
-    sample_region(P, r, &x, &y, &yaw);
+    sample_region(P, r, object_radius(&P->w->ent[e]), &x, &y, &yaw);
     int nshift = (P->shift && P->shift->axis >= 0) ? 8 : 0;
     for (int k = 0; k <= nshift; k++) {
       double sx = x, sy = y;
@@ -165,8 +200,11 @@ static int place_on_site(placer_t* P, int e, int site, int inside) {
     if (b > 0) owner = i;
   }
   double ztop = inside ? sp[2] + sz[2] : sp[2] + 0.3;
+  // on a fixture's site: +-1 cm as LIBERO's files spread them (1.2-1.5 cm with the stove's
+  // own spread); in a drawer +-5 mm
+  double j = inside ? 0.005 : 0.01;
   for (int t = 0; t < MAX_TRIES; t++) {
-    double jx = bk_rng_range(&P->rng, -0.005, 0.005), jy = bk_rng_range(&P->rng, -0.005, 0.005);
+    double jx = bk_rng_range(&P->rng, -j, j), jy = bk_rng_range(&P->rng, -j, j);
     double yaw = bk_rng_range(&P->rng, -0.1, 0.1);
     if (drop_on(P, e, sp[0] + jx, sp[1] + jy, yaw, ztop, owner) == 0) return 0;
   }
@@ -192,7 +230,7 @@ static int place_fixture(placer_t* P, int e, const char* ref) {
                    P->w->ref.path, P->w->ent[e].name, ref);
   }
   double x, y, yaw;
-  sample_region(P, r, &x, &y, &yaw);
+  sample_region(P, r, object_radius(&P->w->ent[e]), &x, &y, &yaw);
   int mc = P->w->ent[e].mocap;
   mjtNum* pos = P->d->mocap_pos + 3 * mc;
   mjtNum* quat = P->d->mocap_quat + 4 * mc;
@@ -287,10 +325,10 @@ static int place_objects(placer_t* P) {
                  w->ref.path);
 }
 
-// park every movable object far away, arm at its init configuration
-static void reset_scene(const bk_world_t* w, mjData* d) {
+// park every movable object far away, arm at this init's start configuration
+static void reset_scene(const bk_world_t* w, mjData* d, const double* arm) {
   mj_resetData(w->m, d);
-  for (int i = 0; i < BK_ARM_NJ; i++) d->qpos[w->arm_qposadr[i]] = w->arm_init[i];
+  for (int i = 0; i < BK_ARM_NJ; i++) d->qpos[w->arm_qposadr[i]] = arm[i];
   for (int i = 0; i < w->nent; i++) {
     if (w->ent[i].fixture) continue;
     mjtNum* q = d->qpos + w->ent[i].qposadr;
@@ -321,9 +359,9 @@ double bk_init_max_object_speed(const bk_world_t* w, const mjData* d) {
 }
 
 // let everything come to rest with the arm held and the gripper open
-static void settle(const bk_world_t* w, mjData* d) {
+static void settle(const bk_world_t* w, mjData* d, const double* arm) {
   for (int step = 0; step < SETTLE_MAX; step++) {
-    bk_world_hold_arm(w, d, w->arm_init);
+    bk_world_hold_arm(w, d, arm);
     bk_world_set_gripper(w, d, -1.0);
     mj_step(w->m, d);
     if (step >= SETTLE_MIN && step % 10 == 0 && bk_init_max_object_speed(w, d) < REST_SPEED) {
@@ -333,24 +371,43 @@ static void settle(const bk_world_t* w, mjData* d) {
   d->time = 0;
 }
 
+// draw the arm's start (LIBERO's noise around its init pose), then place everything
+static int sample_scene(placer_t* P, int init_id) {
+  const bk_world_t* w = P->w;
+  uint64_t key[3] = {bk_rng_hash(w->suite), (uint64_t)w->ref.id, (uint64_t)init_id};
+  bk_rng_seed(&P->rng, key, 3);
+  for (int i = 0; i < BK_ARM_NJ; i++) {
+    const mjtNum* r = w->m->jnt_range + 2 * w->arm_jnt[i];
+    double q = w->arm_init[i] + ARM_NOISE * bk_rng_normal(&P->rng);
+    P->arm[i] = fmin(fmax(q, r[0]), r[1]);
+  }
+  for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    reset_scene(w, P->d, P->arm);
+    int rc = place_fixtures(P);
+    if (!rc) rc = place_objects(P);
+    if (rc == BK_EPLACE) continue;
+    if (rc) return rc;
+    mj_forward(w->m, P->d);
+    if (bk_init_max_penetration(w->m, P->d) > MAX_PENETRATION) continue;
+    return 0;
+  }
+  return bk_fail(P->err, P->err_sz, BK_EPLACE,
+                 "%s task %d init %d: could not place the objects without collision",
+                 w->suite, w->ref.id, init_id);
+}
+
+int bk_init_sample(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
+                   char* err, int err_sz) {
+  if (w->init_state) return w->init_state(w, init_id, shift, d, err, err_sz);
+  placer_t P = {.w = w, .d = d, .shift = shift, .err = err, .err_sz = err_sz};
+  return sample_scene(&P, init_id);
+}
+
 int bk_init_state(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
                   char* err, int err_sz) {
   if (w->init_state) return w->init_state(w, init_id, shift, d, err, err_sz);
-  placer_t P = {w, d, {{0}}, shift, err, err_sz};
-  uint64_t key[3] = {bk_rng_hash(w->suite), (uint64_t)w->ref.id, (uint64_t)init_id};
-  bk_rng_seed(&P.rng, key, 3);
-  for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    reset_scene(w, d);
-    int rc = place_fixtures(&P);
-    if (!rc) rc = place_objects(&P);
-    if (rc == BK_EPLACE) continue;
-    if (rc) return rc;
-    mj_forward(w->m, d);
-    if (bk_init_max_penetration(w->m, d) > MAX_PENETRATION) continue;
-    settle(w, d);
-    return 0;
-  }
-  return bk_fail(err, err_sz, BK_EPLACE,
-                 "%s task %d init %d: could not place the objects without collision",
-                 w->suite, w->ref.id, init_id);
+  placer_t P = {.w = w, .d = d, .shift = shift, .err = err, .err_sz = err_sz};
+  int rc = sample_scene(&P, init_id);
+  if (!rc) settle(w, d, P.arm);
+  return rc;
 }

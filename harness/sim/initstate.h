@@ -31,6 +31,14 @@ void bk_init_suite_name(const char* suite, const bk_shift_t* shift, char* buf, i
 int bk_init_state(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
                   char* err, int err_sz);
 
+/* The state bk_init_state settles from: the arm at its start configuration (LIBERO's
+ * N(0, 0.02^2) rad noise per joint around its init pose), fixtures and objects at their
+ * sampled poses, nothing settled (what LIBERO's init files store). Objects in a surface
+ * region are drawn as LIBERO's region sampler draws them: uniform between the region's
+ * sides moved inwards by the object's horizontal radius. Same return contract. */
+int bk_init_sample(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
+                   char* err, int err_sz);
+
 /* The largest penetration depth (positive metres) among contacts in d, 0 if none. */
 double bk_init_max_penetration(const mjModel* m, const mjData* d);
 
