@@ -186,6 +186,8 @@ static void put(const char* path, const char* text) {
 
 /* appends one full record (the writer's own) of a task with decisions of the given
  * chunks and per-step readings rows[steps][3] */
+static int g_success;  /* the success flag add_record writes */
+
 static void add_record(bk_sb_t* sb, const char* suite, int task, const char* policy, int ndec,
                        const int* chunk, const double* rows) {
   static bk_decision_t dec[8];
@@ -194,6 +196,7 @@ static void add_record(bk_sb_t* sb, const char* suite, int task, const char* pol
   memset(&e, 0, sizeof e);
   memset(dec, 0, sizeof dec);
   e.task = task;
+  e.success = g_success;
   e.dec = dec;
   e.step_force = force;
   e.ndecision = ndec;
@@ -240,6 +243,32 @@ Test(thresholds, per_task_quantile_times_margin_from_records) {
   cr_expect_str_eq(back.suite, "libero_object");
   cr_expect_float_eq(back.thr[2][1], 60.0, 1e-12);
   cr_expect(!back.have[3]);
+}
+
+Test(thresholds, failed_expert_episodes_left_out_when_the_task_has_successes) {
+  char dir[] = "/tmp/bokbo_thr_XXXXXX", path[300];
+  cr_assert_not_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/episodes.jsonl", dir);
+  bk_sb_t sb = {0};
+  // task 2: a success with readings 1, 2, 3 and a failure pressing at 500 N;
+  // task 4: failures only (kept: the task has nothing else)
+  g_success = 1;
+  add_record(&sb, "libero_object", 2, "expert", 1, (int[]){3}, (double[]){1, 0, 0, 2, 0, 0, 3, 0, 0});
+  g_success = 0;
+  add_record(&sb, "libero_object", 2, "expert", 1, (int[]){2}, (double[]){500, 0, 0, 500, 0, 0});
+  add_record(&sb, "libero_object", 4, "expert", 1, (int[]){2}, (double[]){6, 0, 0, 8, 0, 0});
+  put(path, sb.s);
+  bk_sb_free(&sb);
+  bk_thr_t t;
+  cr_assert_eq(bk_thr_from_run(dir, 1.0, 1.0, 0.0, &t, err, sizeof err), 0, "%s", err);
+  // the maximum (q = 1) of the success alone is 3, not 500
+  cr_expect_float_eq(t.thr[2][0], 3.0, 1e-12);
+  cr_expect_eq(t.nsteps[2], 3);
+  cr_expect_eq(t.nepisodes[2], 1);
+  cr_expect_eq(t.nexcluded[2], 1);
+  cr_expect_float_eq(t.thr[4][0], 8.0, 1e-12);
+  cr_expect_eq(t.nepisodes[4], 1);
+  cr_expect_eq(t.nexcluded[4], 0);
 }
 
 Test(thresholds, only_expert_runs_and_well_formed_records) {

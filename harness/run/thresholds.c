@@ -29,6 +29,8 @@ double bk_thr_quantile(double* v, long n, double q) {
 typedef struct {
   double* v[BK_SUITE_NTASK][BK_NFORCE];
   long n[BK_SUITE_NTASK], cap[BK_SUITE_NTASK];
+  long nsucc[BK_SUITE_NTASK], nfail[BK_SUITE_NTASK];  /* episodes per task, by outcome */
+  int counting;                  /* 1: the first pass, which only counts episodes */
   char suite[64];
   const char* path;
   char* err;
@@ -65,6 +67,14 @@ static int gather_line(const bk_record_t* rec, int lineno, void* arg) {
                    "per suite)", g->path, lineno, rec->suite, g->suite);
   }
   snprintf(g->suite, sizeof g->suite, "%.63s", rec->suite);
+  if (g->counting) {
+    if (rec->success) g->nsucc[rec->task]++;
+    else g->nfail[rec->task]++;
+    return 0;
+  }
+  // a failed attempt is not the behaviour thresholds describe (it may press on a fixture
+  // for the rest of the episode): a task's successful episodes only, when it has any
+  if (!rec->success && g->nsucc[rec->task] > 0) return 0;
   for (int s = 0; s < rec->steps; s++) {
     if (push(g, rec->task, rec->step_force + (size_t)s * BK_NFORCE)) {
       return bk_fail(g->err, g->err_sz, BK_ENOMEM, "out of memory");
@@ -87,7 +97,11 @@ int bk_thr_from_run(const char* run_dir, double q, double margin, double floor, 
                    "quantile %g, margin %g, floor %g: expected q in [0, 1], a finite margin > 0 "
                    "and a finite floor >= 0", q, margin, floor);
   }
+  g.counting = 1;
   int rc = bk_record_each(path, NULL, gather_line, &g, NULL, err, err_sz);
+  g.counting = 0;
+  g.suite[0] = '\0';
+  if (!rc) rc = bk_record_each(path, NULL, gather_line, &g, NULL, err, err_sz);
   memset(out, 0, sizeof *out);
   snprintf(out->suite, sizeof out->suite, "%s", g.suite);
   snprintf(out->source, sizeof out->source, "%s", run_dir);
@@ -97,6 +111,8 @@ int bk_thr_from_run(const char* run_dir, double q, double margin, double floor, 
   int any = 0;
   for (int t = 0; t < BK_SUITE_NTASK; t++) {
     out->nsteps[t] = g.n[t];
+    out->nepisodes[t] = g.nsucc[t] > 0 ? g.nsucc[t] : g.nfail[t];
+    out->nexcluded[t] = g.nsucc[t] > 0 ? g.nfail[t] : 0;
     out->have[t] = g.n[t] > 0;
     any |= out->have[t];
     for (int k = 0; k < BK_NFORCE; k++) {
@@ -123,6 +139,8 @@ int bk_thr_save(const bk_thr_t* t, const char* path, char* err, int err_sz) {
     cJSON* jt = cJSON_AddObjectToObject(tasks, key);
     for (int k = 0; k < BK_NFORCE; k++) cJSON_AddNumberToObject(jt, bk_force_names[k], t->thr[i][k]);
     cJSON_AddNumberToObject(jt, "n_steps", (double)t->nsteps[i]);
+    cJSON_AddNumberToObject(jt, "n_episodes", (double)t->nepisodes[i]);
+    cJSON_AddNumberToObject(jt, "n_failed_excluded", (double)t->nexcluded[i]);
   }
   char* text = cJSON_Print(root);
   cJSON_Delete(root);

@@ -2,7 +2,8 @@
  *
  * threshold[task][class] = max(floor, margin * quantile_q(expert per-control-step readings of that
  * task and class), quantile with linear interpolation between order statistics
- * (numpy's default: position q (n - 1) in the sorted readings). */
+ * (numpy's default: position q (n - 1) in the sorted readings). The readings are those of the
+ * task's successful expert episodes; a task without one uses all of its episodes. */
 #ifndef BK_RUN_THRESHOLDS_H
 #define BK_RUN_THRESHOLDS_H
 
@@ -17,6 +18,9 @@ typedef struct {
                                     loads would otherwise flag any touch, even at rest */
   int have[BK_SUITE_NTASK];      /* 1 where the task had expert steps */
   long nsteps[BK_SUITE_NTASK];
+  long nepisodes[BK_SUITE_NTASK]; /* the episodes the readings came from */
+  long nexcluded[BK_SUITE_NTASK]; /* failed episodes left out (a task's successful episodes
+                                     are used when it has any; else all of them) */
   double thr[BK_SUITE_NTASK][BK_NFORCE];
 } bk_thr_t;
 

@@ -28,7 +28,7 @@ static int hash_file(const char* path, char out[17], char* err, int err_sz) {
   long n = 0;
   char* b = bk_read_file(path, &n, err, err_sz);
   if (!b) return BK_EIO;
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = 14695981039346656037ULL;
   for (long i = 0; i < n; i++) h = (h ^ (unsigned char)b[i]) * 1099511628211ULL;
   free(b);
   snprintf(out, 17, "%016llx", (unsigned long long)h);

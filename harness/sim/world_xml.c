@@ -165,7 +165,7 @@ static char* finish(assembly_t* a, const char* model_name, const char* common) {
   bk_sb_puts(&out,
              "  <!-- assembled by bokbo from scenes/; one model per task -->\n"
              "  <compiler angle=\"radian\" autolimits=\"true\"/>\n"
-             "  <option timestep=\"0.002\" cone=\"elliptic\" impratio=\"20\"/>\n"
+             "  <option timestep=\"0.002\" cone=\"elliptic\" impratio=\"20\" jacobian=\"sparse\"/>\n"
              "  <size nconmax=\"400\" njmax=\"2000\" nstack=\"1000000\"/>\n"
              "  <visual>\n"
              "    <global offwidth=\"1024\" offheight=\"1024\"/>\n"
