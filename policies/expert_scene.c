@@ -18,6 +18,10 @@
 #define SQUEEZE 0.004         /* commanded opening this far below the actual: squeezing */
 #define YAW_ROOM 1.0          /* rad: joint 7's room a turn prefers to keep */
 #define REACH_NEAR 0.45       /* m: rim grasps closer to the robot's base cost more */
+#define ARM_BACK 0.15         /* m: wrist and forearm box reaches this far toward the base */
+#define ARM_HALFW 0.065       /* m: ... this far either side and ahead of the hand's axis */
+#define ARM_H 0.2             /* m: ... and this high above the hand box */
+#define ARM_CAP 0.015         /* wrist clearance beyond this does not count in rim scores */
 #define MOVED 1e-4            /* m (and quaternion units): rescore grasps beyond this */
 
 // ---------------------------------------------------------------- small geometry
@@ -274,7 +278,7 @@ static double volume_clear(const bk_expert_scene_t* s, const pose_t* p, const do
     if (bx->ent == skip) continue;
     double half[2];
     box_half_xy(bx, half);
-    double reach = hypot(half[0], half[1]) + 0.15;
+    double reach = hypot(half[0], half[1]) + 0.25;
     if (fabs(bx->c[0] - p->o[0]) > reach || fabs(bx->c[1] - p->o[1]) > reach) continue;
     for (int i = 0; i < n[0]; i++) {
       double a = lo[0] + (hi[0] - lo[0]) * i / (n[0] - 1);
@@ -304,6 +308,16 @@ static double pose_clear(const bk_expert_scene_t* s, const pose_t* p, int skip) 
   double c = volume_clear(s, p, lo1, hi1, 0.01, skip);
   c = fmin(c, volume_clear(s, p, lo2, hi2, 0.01, skip));
   return fmin(c, volume_clear(s, p, lo3, hi3, 0.025, skip));
+}
+
+// clearance of the wrist and forearm above the hand: they lean back toward the robot's
+// base from the flange, so a box from the hand's top up and back toward the base
+static double arm_clear(const bk_world_t* w, const bk_expert_scene_t* s, const pose_t* p) {
+  pose_t a = *p;
+  a.yaw = atan2(w->base_pos[1] - p->o[1], w->base_pos[0] - p->o[0]);
+  double z0 = s->hand_above + BK_EXPERT_HAND_H;
+  double lo[3] = {-ARM_HALFW, -ARM_HALFW, z0}, hi[3] = {ARM_BACK, ARM_HALFW, z0 + ARM_H};
+  return volume_clear(s, &a, lo, hi, 0.025, -1);
 }
 
 // the yaw among yaw + k pi (the fingers are symmetric) that joint 7 can reach with the
@@ -349,12 +363,13 @@ static int rim_candidates(const bk_world_t* w, const bk_expert_scene_t* s, doubl
     pose_t q = {{s->place_xy[0] + r * u[0], s->place_xy[1] + r * u[1]}, th, s->place_z + tip,
                 RIM_OPEN, s->carry_z + tip};
     double cp = pose_clear(s, &p, -1), cq = pose_clear(s, &q, place_ent);
+    double ca = arm_clear(w, s, &p);
     c[k].pose = p;
     c[k].clear = fmin(cp, cq);
     // near the base the arm folds to its joint limits: take the rim farther out there
     double reach = hypot(p.o[0] - w->base_pos[0], p.o[1] - w->base_pos[1]);
-    c[k].score = fmin(cp, CLEAR_CAP) + fmin(cq, CLEAR_CAP) + 0.003 * (u[0] * rx + u[1] * ry) / rn -
-                 0.2 * fmax(0, REACH_NEAR - reach);
+    c[k].score = fmin(cp, CLEAR_CAP) + fmin(cq, CLEAR_CAP) + fmin(ca, ARM_CAP) +
+                 0.003 * (u[0] * rx + u[1] * ry) / rn - 0.2 * fmax(0, REACH_NEAR - reach);
   }
   return NRIM;
 }

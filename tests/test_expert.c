@@ -77,6 +77,14 @@ Test(expert, takes_the_bowl_off_the_cabinet_top) {
   assert_solves("libero_spatial", 9, 3);
 }
 
+// the bowl beside the cabinet's drawer fronts at long reach: a rim point on the cabinet's
+// side pressed the wrist and forearm on the cabinet (both inits failed before the wrist's
+// clearance counted in the rim scores)
+Test(expert, grasps_the_bowl_by_the_rim_that_keeps_the_wrist_off_the_cabinet) {
+  assert_solves("libero_spatial", 6, 4);
+  assert_solves("libero_spatial", 6, 13);
+}
+
 Test(expert, same_episode_twice_gives_identical_forces) {
   bk_episode_t a, b;
   run_episode("libero_spatial", 3, 4, &a);
