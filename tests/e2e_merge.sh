@@ -32,8 +32,16 @@ PYEOF
 "$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/part1 "$tmp"/b/part2 --out "$tmp/d/e/full" 2>/dev/null \
   && cmp -s <(sort "$tmp/a/full/episodes.jsonl") <(sort "$tmp/d/e/full/episodes.jsonl") \
   && ok other_key_order_rewritten || bad other_key_order_rewritten
-"$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/part1 --out "$tmp/c/missing" 2>/dev/null
-[ $? -eq 2 ] && [ ! -e "$tmp/c/missing/episodes.jsonl" ] && ok missing_part_refused || bad missing_part_refused
+# an incomplete set of parts is a failed run (exit 1), listed; nothing written
+"$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/part1 --out "$tmp/c/missing" 2>"$tmp/missing.err"
+[ $? -eq 1 ] && [ ! -e "$tmp/c/missing/episodes.jsonl" ] && grep -q "missing (task" "$tmp/missing.err" \
+  && ok missing_part_refused || bad missing_part_refused
+# an episode recorded twice (a record line repeated inside a part): exit 1, named
+cp -r "$tmp/b/part1" "$tmp/b/dup1"
+head -1 "$tmp/b/part1/episodes.jsonl" >> "$tmp/b/dup1/episodes.jsonl"
+"$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/dup1 "$tmp"/b/part2 --out "$tmp/c/dup" 2>"$tmp/dup.err"
+[ $? -eq 1 ] && [ ! -e "$tmp/c/dup/episodes.jsonl" ] && grep -q "appears twice" "$tmp/dup.err" \
+  && ok doubled_episode_refused || bad doubled_episode_refused
 "$BOKBO" merge "$tmp"/b/part0 "$tmp"/b/part0 "$tmp"/b/part1 "$tmp"/b/part2 --out "$tmp/c/twice" 2>/dev/null
 [ $? -eq 2 ] && ok doubled_part_refused || bad doubled_part_refused
 "$BOKBO" run $common --k 3 --shard 1/3 --out "$tmp/b/other" >/dev/null 2>&1

@@ -66,11 +66,11 @@ static void usage(FILE* f) {
           "\n"
           "Joins the parts of a run made with 'bokbo run --shard I/N' (same configuration)\n"
           "into one run directory (created with its parents when missing): OUT/run.json and\n"
-          "OUT/episodes.jsonl, sorted by task,\n"
-          "sampling value, init and seed, with the records' run id set to OUT's name. Fails\n"
-          "(nothing written) when a configuration differs, an episode is missing or appears\n"
-          "twice. The result equals an unsharded run into a folder of the same name, byte for\n"
-          "byte after sorting.\n");
+          "OUT/episodes.jsonl, sorted by task, sampling value, init and seed, with the\n"
+          "records' run id set to OUT's name. The result equals an unsharded run into a folder\n"
+          "of the same name, byte for byte after sorting. Nothing is written on failure: exit 2\n"
+          "when a configuration differs or a record is malformed or foreign; exit 1, listing\n"
+          "them, when episodes are missing (a shard unfinished) or appear twice.\n");
 }
 
 // the value index of a record's sampling value
@@ -283,7 +283,7 @@ static int list_missing(const merge_t* m, const cJSON* cfg, bk_sb_t* sb) {
 static int check_complete(const merge_t* m, const cJSON* cfg, char* err, int err_sz) {
   for (int i = 1; i < m->n; i++) {
     if (cmp_rec(&m->rec[i - 1], &m->rec[i]) == 0) {
-      return bk_fail(err, err_sz, BK_EINVAL, "task %d init %d seed %d appears twice", m->rec[i].task,
+      return bk_fail(err, err_sz, BK_EINCOMPLETE, "task %d init %d seed %d appears twice", m->rec[i].task,
                      m->rec[i].init, m->rec[i].seed);
     }
   }
@@ -291,7 +291,7 @@ static int check_complete(const merge_t* m, const cJSON* cfg, char* err, int err
   int missing = list_missing(m, cfg, &sb);
   int rc = 0;
   if (missing) {
-    rc = bk_fail(err, err_sz, BK_EINVAL, "%d episode(s) missing (%s%s): a part is missing or unfinished",
+    rc = bk_fail(err, err_sz, BK_EINCOMPLETE, "%d episode(s) missing (%s%s): a part is missing or unfinished",
                  missing, sb.s ? sb.s : "", missing > 5 ? ", ..." : "");
   }
   bk_sb_free(&sb);

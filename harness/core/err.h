@@ -16,7 +16,8 @@
   XX(ERANGE,   -7, "value out of range")                        \
   XX(EGL,      -8, "rendering backend unavailable")             \
   XX(EPLACE,   -9, "could not place objects without collision") \
-  XX(EINTR,   -10, "interrupted")
+  XX(EINTR,   -10, "interrupted")                           \
+  XX(EINCOMPLETE, -11, "incomplete run")
 
 typedef enum {
 #define XX(name, code, msg) BK_##name = code,
