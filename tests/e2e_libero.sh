@@ -84,13 +84,13 @@ EOF
 # the viewer on a LIBERO scene (Xvfb)
 if "$BOKBO" view --suite libero_object --task 0 --script q 2>&1 | grep -q "not built in"; then
   ok "viewer not built in this configuration (BOKBO_VIEWER=OFF)"
-elif command -v xvfb-run >/dev/null; then
-  check viewer 0 env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-    xvfb-run -a -s "-screen 0 1280x1024x24" "$BOKBO" view --scenes libero \
+elif command -v Xvfb >/dev/null; then
+  . "$SRC/tests/lib/xvfb.sh"
+  check viewer 0 xvfb "$BOKBO" view --scenes libero \
     --suite libero_object --task 0 --size 320x240 --script "right shot:$tmp/view.png q"
   [ -s "$tmp/view.png" ] && ok viewer_screenshot || bad viewer_screenshot
 else
-  bad "viewer: xvfb-run missing (tools/install-deps.sh installs xvfb)"
+  bad "viewer: Xvfb missing (tools/install-deps.sh installs xvfb)"
 fi
 
 # incomplete installations and bad usage

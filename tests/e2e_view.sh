@@ -10,12 +10,9 @@ trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 if ! "$BOKBO" view --help >/dev/null; then fail "view --help"; fi
-if ! command -v xvfb-run >/dev/null; then echo "SKIP: xvfb-run not installed"; exit 0; fi
-# In sanitizer builds the windowed runs skip LeakSanitizer: GLX loads Mesa's DRI driver
-# with dlopen and unloads it at exit, and the driver's own allocations are then reported
-# from an "<unknown module>" that no suppression can name. bokbo's rendering code is
-# leak-checked through OSMesa in test_render.
-XRUN=(env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" xvfb-run -a -s "-screen 0 1280x1024x24")
+if ! command -v Xvfb >/dev/null; then fail "Xvfb missing (tools/install-deps.sh installs xvfb)"; fi
+. "$SRC/tests/lib/xvfb.sh"
+XRUN=(xvfb)
 if "$BOKBO" view --suite libero_spatial --task 0 --script q 2>&1 | grep -q "not built in"; then
   echo "SKIP: viewer not built (no GLFW)"; exit 0
 fi

@@ -53,6 +53,7 @@ typedef struct {
   mjvPerturb pert;
   mjvCamera free_cam;
   int have_gl;
+  int gl_stale;  // the world changed since the GL scene and context were made
   /* display state */
   int cam_mode, paused, help, show_k, quit;
   int btn_left, btn_right, btn_middle;
@@ -127,7 +128,7 @@ static int load_world(viewer_t* v, const char* suite, int task) {
   v->task = task;
   if (v->ecfg.max_steps <= 0) v->ecfg.max_steps = v->w->suitedef->max_steps;
   v->ecfg.thr_expert = v->have_thr && v->thr.have[task] ? v->thr.thr[task] : NULL;
-  make_gl(v);
+  v->gl_stale = 1;  // the GL scene is remade for this model once a window exists
   v->sim = bk_vsim_create(v->w, &v->ecfg, v->ops, v->policy_opts, v->err, v->err_sz);
   if (!v->sim) return BK_EINVAL;
   free(v->kpath);
@@ -149,6 +150,8 @@ static int load_episode(viewer_t* v) {
   } else if (load_world(v, suite, v->cfg->task)) {
     return BK_EINVAL;
   }
+  if (v->gl_stale) make_gl(v);
+  v->gl_stale = 0;
   v->mismatch = 0;
   v->note[0] = '\0';
   v->kdecision = -1;
@@ -564,6 +567,9 @@ int bk_viewer_run(const bk_viewer_cfg_t* cfg, char* err, int err_sz) {
   bk_guard_install();
   init_view(v);
   int rc = configure(v);
+  // the first world is built before any window: bad input fails without a display
+  if (!rc) rc = load_world(v, v->replay ? v->rep.suite : cfg->suite,
+                           v->replay ? v->rep.ep[v->rep_index].task : cfg->task);
   if (!rc) rc = open_window(v);
   if (!rc) rc = load_episode(v);
   while (!rc && !v->quit && !glfwWindowShouldClose(v->win)) {
