@@ -123,6 +123,37 @@ check report_two_runs 0 "$BOKBO" report "$tmp/x" "$tmp/e" --splits 50 --out "$tm
 "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['config']['runs'])==2" \
   "$tmp/rep/report.json" && ok report_replaced || bad report_replaced
 
+# the headline (the paper's x0.1 setting): tools/check_report.py rebuilds every row of
+# report.md's headline table from report.json; a tampered figure is caught, and a group
+# this small is flagged (40 episodes per task, 19 per calibration half)
+check shifted_run 0 small --shift x:0.1 --sampling perturb:sigma=0.1 --k 4 --scorer disagreement \
+  --global-threshold 5 --thresholds "$tmp/thr.json" --out "$tmp/xs"
+check shifted_report 0 "$BOKBO" report "$tmp/xs" --epsilon 0.05 --splits 200 --out "$tmp/reps"
+"$PY" - "$tmp/reps" "$2" <<'PYEOF' && ok headline_checked || bad headline_checked
+import copy, json, sys
+sys.path.insert(0, sys.argv[2] + "/tools")
+import check_report
+doc = json.load(open(sys.argv[1] + "/report.json"))
+md = open(sys.argv[1] + "/report.md").read()
+key = ("libero_object_x0.1", "perturb", 0.1)
+at = lambda d: lambda t, g: [r for r in d[t] if (r["suite"], r["sampling"], r["value"]) == g
+                             and abs(r["epsilon"] - 0.05) < 1e-12]
+bad = []
+check_report.headline_md(doc, md, at(doc), key, bad)
+assert not bad, bad
+for table in ("coverage", "net_success", "hold_rate", "min_task_hold"):
+    t = copy.deepcopy(doc)
+    r = at(t)(table, key)[0]
+    r["pooled"] = 0.5 if r["pooled"] != 0.5 else 0.25
+    bad = []
+    check_report.headline_md(t, md, at(t), key, bad)
+    assert bad, table
+bad = []
+check_report.headline(doc, md, bad)
+assert ("headline: episodes per task below", 40, key, 5) in bad, bad
+assert ("headline: calibration half per task below", 19, key, 2) in bad, bad
+PYEOF
+
 # checkpoint selection (arXiv 2606.00253's analysis): the paper's data file against
 # ../shared/PAPERS.md, every rho and pick recomputed with scipy (tools/check_report.py's
 # check, which also holds Table I's 0.5 and 1.0), a tampered rho caught

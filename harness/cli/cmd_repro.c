@@ -45,9 +45,11 @@ static const char* const kShifts[4] = {"none", "y:0.1", "x:0.2", "y:0.2"};
 
 static const repro_size_t kFull = {"0-49", "0-49", "100-101", {"0-49", "0-49"}, {"0-4", "0-4"}, "0-49",
                               "0.02,0.05,0.2", "0.5,1.0,1.5", 1, "1000"};
-/* --quick: both headline groups at >= 80 episodes per task (>= 40 per task in each
- * calibration half), everything else as small as its statistic allows (docs/reproduction.md) */
-static const repro_size_t kQuick = {"0-9", "0-4", "100", {"0-49", "0-39"}, {"0-1", "0-1"}, "0-2",
+/* --quick: both headline groups at 40 episodes per task (the calibration pool the bootstrap
+ * splits are drawn from, so each task's calibration half holds 20 >= 1/epsilon - 1 = 19),
+ * everything else as small as its statistic allows; <= 10 minutes on 2 idle cores
+ * (docs/reproduction.md) */
+static const repro_size_t kQuick = {"0-9", "0-2", "100", {"0-39", "0-39"}, {"0", "0"}, "0",
                                    "0.02,0.2", "0.5,1.0", 0, "200"};
 
 static void usage(FILE* f) {
@@ -67,11 +69,11 @@ static void usage(FILE* f) {
           "     forces: the paper's pitfall); a sigma sweep and a temperature sweep beside it;\n"
           "  4. (full) the four within-suite shifts: unshifted, y0.1, x0.2, y0.2;\n"
           "  5. CRC / Mondrian calibration and the report (report.md, report.json, plots).\n"
-          "--quick (what CI runs): the headline on libero_object with 50 inits x 2 seeds and\n"
-          "on libero_spatial with 40 x 2 (>= 80 episodes per task, so >= 40 per task in each\n"
-          "calibration half: epsilon 0.05 is meaningful pooled and per task), the predictor\n"
-          "trained on 5 inits, sweeps on 3 inits, 200 splits, no within-suite shifts; its time\n"
-          "is in docs/reproduction.md. Default: 50 inits x 5 seeds,\n"
+          "--quick (what CI runs, <= 10 minutes on 2 cores): the headline on both suites with\n"
+          "40 inits x 1 seed (40 episodes per task, so 20 per task in each calibration half,\n"
+          ">= 1/epsilon - 1 = 19: epsilon 0.05 is meaningful pooled and per task), thresholds\n"
+          "from 10 expert inits, the predictor trained on 3 inits, sweeps on 1 init, 200\n"
+          "splits, no within-suite shifts (docs/reproduction.md). Default: 50 inits x 5 seeds,\n"
           "sweeps and shifts on 50 inits, 1000 splits (a cluster job). Output: DIR (default\n"
           "results/runs/repro or results/runs/repro-quick), report in DIR/report. On a\n"
           "terminal each run shows its progress bar after '[stage i/N]'.\n"
