@@ -1,5 +1,6 @@
 /* the report's findings section: verdicts follow the numbers in report.json */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "report/findings.h"
@@ -48,4 +49,36 @@ Test(findings, verdicts_follow_the_tables) {
   cr_expect(strstr(d, "1 setting(s) Mondrian abstains on everything") != NULL, "%s", d);
   bk_sb_free(&sb);
   cJSON_Delete(doc);
+}
+
+// sigma groups of 100, 800 and 100 decisions: a perfectly ordered tie-free signal reaches
+// |Spearman| 0.6971 (scipy.stats.spearmanr of np.repeat([0.02, 0.1, 0.2], n) against
+// -arange), so the report says the rule's 0.8 is out of reach; at 300 each (0.9428) it is not
+static void ceiling_case(const char* sizes[3], int expect_note, const char* cap) {
+  char doc[2048];
+  snprintf(doc, sizeof doc,
+           "{\"groups\":["
+           "{\"suite\":\"s\",\"sampling\":\"perturb\",\"value\":0.02,\"decisions\":%s},"
+           "{\"suite\":\"s\",\"sampling\":\"perturb\",\"value\":0.1,\"decisions\":%s},"
+           "{\"suite\":\"s\",\"sampling\":\"perturb\",\"value\":0.2,\"decisions\":%s},"
+           "{\"suite\":\"s\",\"sampling\":\"temperature\",\"value\":0.5,\"decisions\":5000}],"
+           "\"corr\":{\"confidence_sigma\":[{\"suite\":\"s\",\"sampling\":\"perturb\",\"value\":null,"
+           "\"level\":\"decision\",\"n\":1000,\"spearman\":-0.6}]}}",
+           sizes[0], sizes[1], sizes[2]);
+  cJSON* d = cJSON_Parse(doc);
+  cr_assert_not_null(d);
+  bk_sb_t sb = {0};
+  bk_find_write(d, &sb);
+  const char* a = strstr(sb.s, "no signal can exceed |Spearman| = ");
+  cr_expect((a != NULL) == expect_note, "%s", sb.s);
+  if (a && cap) cr_expect(strstr(a, cap) == a + strlen("no signal can exceed |Spearman| = "), "%s", a);
+  bk_sb_free(&sb);
+  cJSON_Delete(d);
+}
+
+Test(findings, spearman_ceiling_of_unbalanced_sigma_groups) {
+  const char* unbalanced[3] = {"100", "800", "100"};
+  const char* balanced[3] = {"300", "300", "300"};
+  ceiling_case(unbalanced, 1, "0.70");
+  ceiling_case(balanced, 0, NULL);
 }

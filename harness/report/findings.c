@@ -59,8 +59,25 @@ static double mondrian_coverage(const cJSON* doc, const cJSON* row) {
 
 static const char* verdict(int ok) { return ok ? "**reproduced**" : "**not reproduced**"; }
 
+// the largest |Spearman| any tie-free signal can reach against sigma over the suite's
+// perturbation groups (sigma tied within a group): sqrt((N^3 - sum n^3) / (N^3 - N)) with
+// n the decisions of each group, N their sum (a perfectly ordered signal's rank is the
+// group's mid-rank plus spread, so its correlation with the tied ranks is their ratio of
+// standard deviations); NaN without groups
+static double spearman_ceiling(const cJSON* doc, const char* suite) {
+  double n = 0, cubes = 0;
+  const cJSON* g;
+  cJSON_ArrayForEach(g, cJSON_GetObjectItem(doc, "groups")) {
+    double d = num(g, "decisions");
+    if (!is(g, "suite", suite) || !is(g, "sampling", "perturb") || !(d > 0)) continue;
+    n += d;
+    cubes += d * d * d;
+  }
+  return n > 1 ? sqrt((n * n * n - cubes) / (n * n * n - n)) : NAN;
+}
+
 // the signal findings: confidence against sigma, against violations, under temperature
-static void signals(bk_sb_t* sb, const cJSON* corr, const char* suite) {
+static void signals(bk_sb_t* sb, const cJSON* doc, const cJSON* corr, const char* suite) {
   const cJSON* cs = pooled_row(cJSON_GetObjectItem(corr, "confidence_sigma"), suite, "perturb", "level", "decision");
   const cJSON* ct = pooled_row(cJSON_GetObjectItem(corr, "confidence_sigma"), suite, "temperature", "level", "decision");
   const cJSON* cv = pooled_row(cJSON_GetObjectItem(corr, "confidence_violation"), suite, "perturb", NULL, NULL);
@@ -68,6 +85,12 @@ static void signals(bk_sb_t* sb, const cJSON* corr, const char* suite) {
   if (isfinite(rs)) {
     bk_sb_printf(sb, "- Confidence tracks the perturbation scale (paper: |r| = 0.98 with sigma): "
                      "Spearman %.2f over %.0f decisions, %s.\n", rs, num(cs, "n"), verdict(fabs(rs) >= 0.8));
+    double cap = spearman_ceiling(doc, suite);
+    if (isfinite(cap) && cap < 0.8) {
+      bk_sb_printf(sb, "  With these groups' sizes (sigma tied within each group, most decisions in "
+                       "one) no signal can exceed |Spearman| = %.2f, so the rule's 0.8 is out of "
+                       "reach here: the sigma groups need comparable sizes (the full `repro`).\n", cap);
+    }
   }
   if (isfinite(au)) {
     bk_sb_printf(sb, "- Confidence does not predict violations (paper: ~0): AUROC of -confidence %.2f, "
@@ -129,7 +152,7 @@ void bk_find_write(const cJSON* doc, bk_sb_t* sb) {
     if (seen || ndone == 8) continue;
     done[ndone++] = suite;
     bk_sb_printf(sb, "%s:\n\n", suite);
-    signals(sb, corr, suite);
+    signals(sb, doc, corr, suite);
     safety(sb, doc, suite);
     bk_sb_puts(sb, "\n");
   }
