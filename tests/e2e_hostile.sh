@@ -60,6 +60,22 @@ check calibrate_repeated_line 2 "$BOKBO" calibrate --run "$tmp/dup" --epsilon 0.
 expect_in calibrate_names_line "$tmp/err" "episodes.jsonl:5: task .* again: first in .*episodes.jsonl:1 "
 check train_repeated_line 2 "$BOKBO" train-predictor --run "$tmp/dup" --out "$tmp/model.json"
 expect_in train_names_line "$tmp/err" "episodes.jsonl:5: task .* again, first on line 1"
+# records in another order (workers finish episodes in any order): the same model
+# (the small run violates nowhere: every third decision is labelled violating in both copies)
+mkdir -p "$tmp/fwd" "$tmp/rev" && cp "$tmp/s/run.json" "$tmp/fwd/" && cp "$tmp/s/run.json" "$tmp/rev/"
+"$PY" - "$tmp/s/episodes.jsonl" "$tmp/fwd/episodes.jsonl" "$tmp/rev/episodes.jsonl" <<'PYEOF'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+for r in recs:
+    for j, d in enumerate(r["decisions"]):
+        d["violation"]["expert"] = (j + r["init"]) % 3 == 0
+for path, rs in ((sys.argv[2], recs), (sys.argv[3], recs[::-1])):
+    open(path, "w").write("".join(json.dumps(r) + "\n" for r in rs))
+PYEOF
+check train_in_order 0 "$BOKBO" train-predictor --run "$tmp/fwd" --fraction 1 --out "$tmp/m1.json"
+check train_reversed 0 "$BOKBO" train-predictor --run "$tmp/rev" --fraction 1 --out "$tmp/m2.json"
+[ -s "$tmp/m1.json" ] && cmp -s <(grep -v '"source"' "$tmp/m1.json") <(grep -v '"source"' "$tmp/m2.json") &&
+  ! cmp -s "$tmp/fwd/episodes.jsonl" "$tmp/rev/episodes.jsonl" && ok train_order_free || bad train_order_free
 
 # 6. --resume checks every record with the shared reader: a mistyped or foreign record
 #    does not mark an episode done

@@ -14,12 +14,20 @@
 #include "run/record.h"
 #include "score/predictor.h"
 
+// an example's episode and decision: examples are fitted in this order, not in the order
+// the records were written (workers finish episodes in any order)
+typedef struct {
+  int task, init, seed, j;
+  double value;
+} bk_ex_key_t;
+
 typedef struct {
   double fraction;
   uint64_t split_seed;
   int n, cap;
   double* feat;
   int *task, *label;
+  bk_ex_key_t* key;            /* where each example comes from: the order it is fitted in */
   cJSON* train_keys;           /* [[task, init, seed], ...] of the training episodes */
   bk_epkey_set_t seen;         /* every episode read, to refuse duplicates */
   char suite[64];
@@ -50,22 +58,80 @@ static int in_train(const train_t* t, int task, int init, int seed) {
 }
 
 // append one example
-static int push(train_t* t, const double* f, int task, int label) {
+static int push(train_t* t, const double* f, const bk_record_t* rec, int j, int label) {
   if (t->n == t->cap) {
     t->cap = t->cap ? 2 * t->cap : 1024;
     double* nf = realloc(t->feat, sizeof(double) * BK_NFEATURE * t->cap);
     int* nt = realloc(t->task, sizeof(int) * t->cap);
     int* nl = realloc(t->label, sizeof(int) * t->cap);
+    bk_ex_key_t* nk = realloc(t->key, sizeof(bk_ex_key_t) * t->cap);
     if (nf) t->feat = nf;
     if (nt) t->task = nt;
     if (nl) t->label = nl;
-    if (!nf || !nt || !nl) return BK_ENOMEM;
+    if (nk) t->key = nk;
+    if (!nf || !nt || !nl || !nk) return BK_ENOMEM;
   }
   memcpy(t->feat + (size_t)t->n * BK_NFEATURE, f, sizeof(double) * BK_NFEATURE);
-  t->task[t->n] = task;
+  t->task[t->n] = rec->task;
   t->label[t->n] = label;
+  t->key[t->n] = (bk_ex_key_t){rec->task, rec->init, rec->seed, j, rec->value};
   t->n++;
   return 0;
+}
+
+static int cmp_key(const bk_ex_key_t* a, const bk_ex_key_t* b) {
+  if (a->task != b->task) return a->task < b->task ? -1 : 1;
+  if (a->value != b->value) return a->value < b->value ? -1 : 1;
+  if (a->init != b->init) return a->init < b->init ? -1 : 1;
+  if (a->seed != b->seed) return a->seed < b->seed ? -1 : 1;
+  return (a->j > b->j) - (a->j < b->j);
+}
+
+static const bk_ex_key_t* g_keys;  // qsort's comparator has no context argument
+static int cmp_index(const void* a, const void* b) {
+  return cmp_key(&g_keys[*(const int*)a], &g_keys[*(const int*)b]);
+}
+
+static int cmp_triple(const void* a, const void* b) {
+  const int *x = a, *y = b;
+  for (int i = 0; i < 3; i++) {
+    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+// examples in episode order (task, value, init, seed, decision) and the training keys
+// sorted, so the model is the same whatever order the run's workers wrote the records in
+static int order(train_t* t) {
+  int n = t->n, m = cJSON_GetArraySize(t->train_keys);
+  int* idx = malloc(sizeof(int) * (size_t)(n + 1));
+  double* f = malloc(sizeof(double) * BK_NFEATURE * (size_t)(n + 1));
+  int* tl = malloc(sizeof(int) * 2 * (size_t)(n + 1));
+  int* tri = malloc(sizeof(int) * 3 * (size_t)(m + 1));
+  int rc = idx && f && tl && tri ? 0 : BK_ENOMEM;
+  for (int i = 0; !rc && i < n; i++) idx[i] = i;
+  g_keys = t->key;
+  if (!rc) qsort(idx, (size_t)n, sizeof(int), cmp_index);
+  for (int i = 0; !rc && i < n; i++) {
+    memcpy(f + (size_t)i * BK_NFEATURE, t->feat + (size_t)idx[i] * BK_NFEATURE, sizeof(double) * BK_NFEATURE);
+    tl[i] = t->task[idx[i]], tl[n + i] = t->label[idx[i]];
+  }
+  for (int i = 0; !rc && i < n; i++) t->task[i] = tl[i], t->label[i] = tl[n + i];
+  if (!rc) memcpy(t->feat, f, sizeof(double) * BK_NFEATURE * (size_t)n);
+  for (int i = 0; !rc && i < m; i++) {
+    const cJSON* k = cJSON_GetArrayItem(t->train_keys, i);
+    for (int c = 0; c < 3; c++) tri[3 * i + c] = cJSON_GetArrayItem(k, c)->valueint;
+  }
+  if (!rc) qsort(tri, (size_t)m, 3 * sizeof(int), cmp_triple);
+  for (int i = 0; !rc && i < m; i++) {
+    cJSON* k = cJSON_GetArrayItem(t->train_keys, i);
+    for (int c = 0; c < 3; c++) cJSON_SetNumberValue(cJSON_GetArrayItem(k, c), tri[3 * i + c]);
+  }
+  free(idx);
+  free(f);
+  free(tl);
+  free(tri);
+  return rc ? bk_fail(t->err, sizeof t->err, rc, "out of memory") : 0;
 }
 
 // one episode record (checked by the shared reader): its decisions become examples if it
@@ -98,7 +164,7 @@ static int take(const bk_record_t* rec, int lineno, void* arg) {
       continue;
     }
     for (int i = 0; i < BK_NFEATURE; i++) f[i] = isnan(d->feat[i]) ? 0.0 : d->feat[i];
-    if (push(t, f, rec->task, d->viol_expert)) {
+    if (push(t, f, rec, j, d->viol_expert)) {
       return bk_fail(t->err, sizeof t->err, BK_ENOMEM, "out of memory");
     }
   }
@@ -169,6 +235,7 @@ int bk_cmd_train(int argc, char** argv) {
   if (!rc && t.n == 0 && t.unlabelled) {
     rc = bk_fail(t.err, sizeof t.err, BK_EINVAL, "%s: no labelled decisions (run with --thresholds)", path);
   }
+  if (!rc) rc = order(&t);
   if (!rc) rc = bk_vp_train(t.feat, t.task, t.label, t.n, C, &p, t.err, sizeof t.err);
   if (!rc) {
     snprintf(p.suite, sizeof p.suite, "%s", t.suite);
@@ -183,5 +250,6 @@ int bk_cmd_train(int argc, char** argv) {
   free(t.feat);
   free(t.task);
   free(t.label);
+  free(t.key);
   return bk_cli_exit(rc);
 }
