@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "report/scan.h"
 #include "run/recscan.h"
 #include "run/record.h"
 
@@ -295,5 +296,30 @@ Test(recscan, every_cut_and_single_byte_change_gets_the_readers_decision) {
   cr_assert_gt(t.taken_fast, 100);
   cr_assert_gt(t.lines - t.accepted, t.lines / 2);
   free(buf);
+  free(line);
+}
+
+/* a string longer than the reader's buffers is refused by the reader; neither fast path
+ * (merge's recscan, the report loader's scan) may take it */
+Test(recscan, strings_beyond_the_readers_buffers_are_declined) {
+  char* line = sample_line(0);
+  char name[BK_RECORD_STR + 8];
+  tally_t t = {0};
+  for (int len = BK_RECORD_STR - 1; len <= BK_RECORD_STR; len++) {
+    bk_sb_t to = {0};
+    memset(name, 'a', (size_t)len);
+    name[len] = '\0';
+    bk_sb_printf(&to, "\"suite\":\"%s\"", name);
+    char* l = edit(line, "\"suite\":\"libero_object\"", to.s);
+    agree(l, strlen(l), NULL, &t);
+    bk_scan_rec_t sr = {0};
+    int scanned = bk_scan_record(l, strlen(l), &sr) == 0;
+    cr_expect_eq(scanned, len < BK_RECORD_STR, "report/scan with a %d-byte suite", len);
+    bk_scan_rec_free(&sr);
+    bk_sb_free(&to);
+    free(l);
+  }
+  cr_assert_eq(t.accepted, 1);
+  cr_assert_eq(t.taken_fast, 1);
   free(line);
 }
