@@ -47,7 +47,7 @@ static const repro_size_t kFull = {"0-49", "0-49", "100-101", {"0-49", "0-49"}, 
                               "0.02,0.05,0.2", "0.5,1.0,1.5", 1, "1000"};
 /* --quick: both headline groups at 40 episodes per task (the calibration pool the bootstrap
  * splits are drawn from, so each task's calibration half holds 20 >= 1/epsilon - 1 = 19),
- * everything else as small as its statistic allows; <= 10 minutes on 2 idle cores
+ * everything else as small as its statistic allows; ~10 minutes on 2 idle cores (estimated)
  * (docs/reproduction.md) */
 static const repro_size_t kQuick = {"0-9", "0-2", "100", {"0-39", "0-39"}, {"0", "0"}, "0",
                                    "0.02,0.2", "0.5,1.0", 0, "200"};
@@ -69,7 +69,7 @@ static void usage(FILE* f) {
           "     forces: the paper's pitfall); a sigma sweep and a temperature sweep beside it;\n"
           "  4. (full) the four within-suite shifts: unshifted, y0.1, x0.2, y0.2;\n"
           "  5. CRC / Mondrian calibration and the report (report.md, report.json, plots).\n"
-          "--quick (what CI runs, <= 10 minutes on 2 cores): the headline on both suites with\n"
+          "--quick (what CI runs, ~10 minutes on 2 idle cores): the headline on both suites with\n"
           "40 inits x 1 seed (40 episodes per task, so 20 per task in each calibration half,\n"
           ">= 1/epsilon - 1 = 19: epsilon 0.05 is meaningful pooled and per task), thresholds\n"
           "from 10 expert inits, the predictor trained on 3 inits, sweeps on 1 init, 200\n"
