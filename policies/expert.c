@@ -209,8 +209,11 @@ static void carry(const bk_expert_scene_t* s, phase_t* ph, aim_t* a) {
       ey *= 0.005 / e;
     }
     double T[3] = {p[0] + ex, p[1] + ey, p[2] + fmax(rise, -0.05)};
-    // on the way, the arm stays short of its full stretch (the path bends inward)
-    reach_clamp(s, T, T[2], REACH_MOVE);
+    // on the way, the arm stays short of its full stretch (the path bends inward), or
+    // of the stretch over the target if that is more
+    double over = stretch(s, p[0] + s->place_xy[0] - s->obj_pos[0],
+                          p[1] + s->place_xy[1] - s->obj_pos[1], T[2]);
+    reach_clamp(s, T, T[2], fmax(REACH_MOVE, over));
     memcpy(a->T, T, sizeof T);
     return;
   }
