@@ -6,50 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-
-#include <mujoco/mujoco.h>
 
 #include "cli/cli.h"
 #include "core/err.h"
 #include "run/abstain.h"
-#include "run/config.h"
 #include "score/scorer.h"
-#include "run/jsonl.h"
 #include "run/lock.h"
 #include "run/resume.h"
 #include "run/shard.h"
 #include "render/render.h"
 #include "render/video.h"
 #include "run/runner.h"
+#include "cli/run_dir.h"
 #include "cli/scenes_opt.h"
 #include "task/check.h"
-
-typedef struct {
-  bk_run_cfg_t run;
-  const char* thresholds_path;
-  const char* predictor_path;
-  const char* abstain_path;
-  bk_tau_t tau;
-  const char* sampling_text;
-  int have_k;
-  bk_predictor_t predictor;
-  int force, quiet;
-  int extend;                  /* --extend: the episode lists may grow on --resume */
-  const char* shard_costs_path;  /* --shard-costs FILE */
-  double shard_costs[BK_SUITE_NTASK];
-  char out[1024];
-  bk_thr_t thr;
-  const char *scenes_name, *libero, *robosuite;  /* --scenes, --libero, --robosuite */
-  bk_scenes_t scenes;
-  const char* plugin;          /* --policy plugin:PATH */
-  const char* server;          /* --server URL (may carry a key: never written in full) */
-  const char* user_opts;       /* --policy-opt as given (run.json) */
-  double timeout;              /* --timeout S, 0 for the policy's default */
-  int remote_temperature;      /* --sampling temperature with a remote policy */
-  char popts[2048];            /* what the policy is created with: server, timeout, options */
-} run_opts_t;
 
 static void usage(FILE* f) {
   fprintf(f,
@@ -163,59 +134,12 @@ static const struct option kOpts[] = {
   {NULL, 0, NULL, 0},
 };
 
-// one option into o; -1 on a usage error, 1 for --help
-static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
+// a video or rendering option into o; -1 on a usage error
+static int take_render_option(int c, bk_cli_run_opts_t* o) {
   bk_run_cfg_t* r = &o->run;
   char err[256];
   switch (c) {
-    case 's': snprintf(r->suite, sizeof r->suite, "%s", optarg); return 0;
-    case 'X': r->task_file = optarg; return 0;
-    case 't': *have_tasks = 1;
-      return opt_ids("tasks", 0, BK_SUITE_NTASK - 1, r->tasks, BK_SUITE_NTASK, &r->ntask);
-    case 'i': *have_inits = 1;
-      return opt_ids("inits", 0, BK_NINIT - 1, r->inits, BK_RUN_MAX_IDS, &r->ninit);
-    case 'e': return opt_ids("seeds", 0, 1000000, r->seeds, BK_RUN_MAX_IDS, &r->nseed);
-    case 'p':
-      if (!strncmp(optarg, "plugin:", 7)) o->plugin = optarg + 7;
-      if ((r->policy = bk_policy_find(o->plugin ? "plugin" : optarg))) return 0;
-      bk_policy_names(err, sizeof err);
-      bk_cli_error("run", "unknown policy '%s' (valid: %s)", optarg, err);
-      return -1;
-    case 'P': r->policy_opts = optarg; return 0;
-    case 'o': snprintf(o->out, sizeof o->out, "%s", optarg); return 0;
-    case 'j': return opt_int("threads", 1, 256, &r->threads);
-    case 'm': return opt_int("max-steps", 1, 100000, &r->ep.max_steps);
-    case 'c': return opt_int("chunk", 1, 1000, &r->ep.chunk);
-    case 'l': return opt_int("open-loop", 1, 1000, &r->ep.open_loop);
-    case 'T': o->thresholds_path = optarg; return 0;
-    case 'g': {
-      char* end;
-      r->ep.thr_global = strtod(optarg, &end);
-      if (end != optarg && !*end && r->ep.thr_global > 0) return 0;
-      bk_cli_error("run", "--global-threshold '%s': expected newtons > 0", optarg);
-      return -1;
-    }
-    case 'S':
-      if (bk_init_parse_shift(optarg, &r->shift, err, sizeof err) == 0) return 0;
-      bk_cli_error("run", "%s", err);
-      return -1;
-    case 'F': r->force_trace = 1; return 0;
-    case 'M': o->sampling_text = optarg; return 0;
     case 'V': r->video_dir = optarg; return 0;
-    case 'B': o->abstain_path = optarg; return 0;
-    case 'U': return opt_int("egl-device", 0, 64, &r->egl_device);
-    case 'W': o->scenes_name = optarg; return 0;
-    case 'x': o->libero = optarg; return 0;
-    case 'y': o->robosuite = optarg; return 0;
-    case 'H': {
-      int n = 0;
-      if (sscanf(optarg, "%d/%d%n", &r->shard, &r->nshard, &n) == 2 && !optarg[n] && r->nshard >= 1 &&
-          r->nshard <= 100000 && r->shard >= 0 && r->shard < r->nshard) {
-        return 0;
-      }
-      bk_cli_error("run", "--shard '%s': expected I/N with 0 <= I < N", optarg);
-      return -1;
-    }
     case 'A': r->video_camera = optarg; return 0;
     case 'Y': return opt_int("video-every", 1, 1000, &r->video_every);
     case 'G': r->frames = 1; return 0;
@@ -228,6 +152,33 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
       r->gl = (int)gl;
       return 0;
     }
+    case 'U': return opt_int("egl-device", 0, 64, &r->egl_device);
+    default: usage(stderr); return -1;
+  }
+}
+
+// a policy, sampling, scoring or remote option into o; else the rendering ones
+static int take_policy_option(int c, bk_cli_run_opts_t* o) {
+  bk_run_cfg_t* r = &o->run;
+  char err[256];
+  switch (c) {
+    case 'p':
+      if (!strncmp(optarg, "plugin:", 7)) o->plugin = optarg + 7;
+      if ((r->policy = bk_policy_find(o->plugin ? "plugin" : optarg))) return 0;
+      bk_policy_names(err, sizeof err);
+      bk_cli_error("run", "unknown policy '%s' (valid: %s)", optarg, err);
+      return -1;
+    case 'P': r->policy_opts = optarg; return 0;
+    case 'T': o->thresholds_path = optarg; return 0;
+    case 'g': {
+      char* end;
+      r->ep.thr_global = strtod(optarg, &end);
+      if (end != optarg && !*end && r->ep.thr_global > 0) return 0;
+      bk_cli_error("run", "--global-threshold '%s': expected newtons > 0", optarg);
+      return -1;
+    }
+    case 'M': o->sampling_text = optarg; return 0;
+    case 'B': o->abstain_path = optarg; return 0;
     case 'K': o->have_k = 1; return opt_int("k", 1, BK_MAX_K, &r->ep.k);
     case 'R':
       if ((int)(r->ep.scorer = bk_score_parse(optarg)) >= 0) return 0;
@@ -256,18 +207,56 @@ static int take_option(int c, run_opts_t* o, int* have_tasks, int* have_inits) {
     }
     case 'Q': return opt_int("retries", 0, 100, &r->ep.retries);
     case 'Z': r->ep.log_actions = 1; return 0;
+    default: return take_render_option(c, o);
+  }
+}
+
+// one option into o; -1 on a usage error, 1 for --help
+static int take_option(int c, bk_cli_run_opts_t* o, int* have_tasks, int* have_inits) {
+  bk_run_cfg_t* r = &o->run;
+  char err[256];
+  switch (c) {
+    case 's': snprintf(r->suite, sizeof r->suite, "%s", optarg); return 0;
+    case 'X': r->task_file = optarg; return 0;
+    case 't': *have_tasks = 1;
+      return opt_ids("tasks", 0, BK_SUITE_NTASK - 1, r->tasks, BK_SUITE_NTASK, &r->ntask);
+    case 'i': *have_inits = 1;
+      return opt_ids("inits", 0, BK_NINIT - 1, r->inits, BK_RUN_MAX_IDS, &r->ninit);
+    case 'e': return opt_ids("seeds", 0, 1000000, r->seeds, BK_RUN_MAX_IDS, &r->nseed);
+    case 'o': snprintf(o->out, sizeof o->out, "%s", optarg); return 0;
+    case 'j': return opt_int("threads", 1, 256, &r->threads);
+    case 'm': return opt_int("max-steps", 1, 100000, &r->ep.max_steps);
+    case 'c': return opt_int("chunk", 1, 1000, &r->ep.chunk);
+    case 'l': return opt_int("open-loop", 1, 1000, &r->ep.open_loop);
+    case 'S':
+      if (bk_init_parse_shift(optarg, &r->shift, err, sizeof err) == 0) return 0;
+      bk_cli_error("run", "%s", err);
+      return -1;
+    case 'F': r->force_trace = 1; return 0;
+    case 'W': o->scenes_name = optarg; return 0;
+    case 'x': o->libero = optarg; return 0;
+    case 'y': o->robosuite = optarg; return 0;
+    case 'H': {
+      int n = 0;
+      if (sscanf(optarg, "%d/%d%n", &r->shard, &r->nshard, &n) == 2 && !optarg[n] && r->nshard >= 1 &&
+          r->nshard <= 100000 && r->shard >= 0 && r->shard < r->nshard) {
+        return 0;
+      }
+      bk_cli_error("run", "--shard '%s': expected I/N with 0 <= I < N", optarg);
+      return -1;
+    }
     case 'r': r->resume = 1; return 0;
     case OPT_EXTEND: o->extend = r->resume = 1; return 0;
     case OPT_SHARD_COSTS: o->shard_costs_path = optarg; return 0;
     case 'f': o->force = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'h': usage(stdout); return 1;
-    default: usage(stderr); return -1;
+    default: return take_policy_option(c, o);
   }
 }
 
 // --sampling, --k, --scorer, --predictor together
-static int sampling_options(run_opts_t* o) {
+static int sampling_options(bk_cli_run_opts_t* o) {
   bk_run_cfg_t* r = &o->run;
   char err[512];
   int n = 0;
@@ -316,7 +305,7 @@ static int sampling_options(run_opts_t* o) {
 }
 
 // --video / --frames: the folder must be creatable, the encoder present, the camera known
-static int video_options(run_opts_t* o) {
+static int video_options(bk_cli_run_opts_t* o) {
   bk_run_cfg_t* r = &o->run;
   if (!r->video_dir) {
     if (r->frames || r->video_camera) bk_cli_error("run", "--frames and --video-camera need --video DIR");
@@ -341,7 +330,7 @@ static int video_options(run_opts_t* o) {
 }
 
 // --abstain: the file must hold a threshold for every (value, task) of this run
-static int abstain_options(run_opts_t* o) {
+static int abstain_options(bk_cli_run_opts_t* o) {
   bk_run_cfg_t* r = &o->run;
   if (!o->abstain_path) return 0;
   char err[1024], name[96];
@@ -381,7 +370,7 @@ static int task_file_options(bk_run_cfg_t* r, int have_tasks) {
   return 0;
 }
 
-static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
+static int finish_options(bk_cli_run_opts_t* o, int have_tasks, int have_inits) {
   bk_run_cfg_t* r = &o->run;
   const bk_suite_t* s = bk_catalog_suite(r->suite);
   char names[256], err[1024];
@@ -449,7 +438,7 @@ static int finish_options(run_opts_t* o, int have_tasks, int have_inits) {
   return 0;
 }
 
-static int parse(int argc, char** argv, run_opts_t* o) {
+static int parse(int argc, char** argv, bk_cli_run_opts_t* o) {
   bk_run_cfg_t* r = &o->run;
   r->policy = bk_policy_find("expert");
   r->ep.chunk = 8;  // open_loop defaults to min(8, chunk) once --chunk is known
@@ -472,176 +461,8 @@ static int parse(int argc, char** argv, run_opts_t* o) {
   return finish_options(o, have_tasks, have_inits);
 }
 
-// an argument with a server key ("ws://KEY@host") cut to the key's first two characters
-static void redact(const char* arg, char* out, int sz) {
-  const char* sep = strstr(arg, "://");
-  const char* at = sep ? strchr(sep + 3, '@') : NULL;
-  const char* slash = sep ? strchr(sep + 3, '/') : NULL;
-  if (!at || (slash && slash < at)) {
-    snprintf(out, (size_t)sz, "%s", arg);
-    return;
-  }
-  snprintf(out, (size_t)sz, "%.*s%.2s***%s", (int)(sep + 3 - arg), arg, sep + 3, at);
-}
-
-// the run's configuration as JSON: what run.json stores and --resume compares
-static cJSON* config_json(const run_opts_t* o, int argc, char** argv) {
-  const bk_run_cfg_t* r = &o->run;
-  char name[96];
-  bk_init_suite_name(r->suite, &r->shift, name, sizeof name);
-  cJSON* j = cJSON_CreateObject();
-  cJSON_AddStringToObject(j, "bokbo", BOKBO_VERSION);
-  cJSON_AddStringToObject(j, "git", BOKBO_GIT);
-  cJSON_AddNumberToObject(j, "mujoco", mj_version());
-  cJSON_AddStringToObject(j, "suite", name);
-  cJSON_AddStringToObject(j, "base_suite", r->suite);
-  if (r->task_file) cJSON_AddStringToObject(j, "task_file", r->task_file);
-  cJSON_AddStringToObject(j, "policy", r->policy->name);
-  cJSON_AddStringToObject(j, "policy_opts", o->user_opts ? o->user_opts : "");
-  if (o->plugin) cJSON_AddStringToObject(j, "plugin", o->plugin);
-  if (o->server) {
-    char shown[600];
-    redact(o->server, shown, sizeof shown);
-    cJSON_AddStringToObject(j, "server", shown);
-  }
-  cJSON_AddNumberToObject(j, "k", r->ep.k);
-  cJSON_AddStringToObject(j, "sampling", o->sampling_text ? o->sampling_text : "greedy");
-  cJSON_AddStringToObject(j, "scorer", bk_score_name(r->ep.scorer));
-  cJSON_AddStringToObject(j, "predictor", o->predictor_path ? o->predictor_path : "");
-  cJSON_AddStringToObject(j, "reference", r->ep.ref ? r->ep.ref->name : "none");
-  cJSON_AddNumberToObject(j, "run_seed", (double)r->ep.run_seed);
-  cJSON_AddStringToObject(j, "abstain", o->abstain_path ? o->abstain_path : "");
-  cJSON_AddNumberToObject(j, "chunk", r->ep.chunk);
-  cJSON_AddNumberToObject(j, "open_loop", r->ep.open_loop);
-  cJSON_AddNumberToObject(j, "max_steps", r->ep.max_steps);
-  cJSON_AddStringToObject(j, "thresholds", o->thresholds_path ? o->thresholds_path : "");
-  cJSON_AddNumberToObject(j, "global_threshold", r->ep.thr_global);
-  cJSON_AddItemToObject(j, "tasks", cJSON_CreateIntArray(r->tasks, r->ntask));
-  cJSON_AddItemToObject(j, "inits", cJSON_CreateIntArray(r->inits, r->ninit));
-  cJSON_AddItemToObject(j, "seeds", cJSON_CreateIntArray(r->seeds, r->nseed));
-  cJSON_AddNumberToObject(j, "threads", r->threads);
-  cJSON_AddBoolToObject(j, "force_trace", r->force_trace);
-  cJSON_AddNumberToObject(j, "shard", r->shard);
-  cJSON_AddNumberToObject(j, "nshard", r->nshard ? r->nshard : 1);
-  cJSON_AddStringToObject(j, "shard_costs", o->shard_costs_path ? o->shard_costs_path : "");
-  cJSON* cmd = cJSON_AddArrayToObject(j, "command");
-  for (int i = 0; i < argc; i++) {
-    char shown[600];
-    redact(argv[i], shown, sizeof shown);
-    cJSON_AddItemToArray(cmd, cJSON_CreateString(shown));
-  }
-  time_t now = time(NULL);
-  char stamp[32];
-  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-  cJSON_AddStringToObject(j, "started", stamp);
-  return j;
-}
-
-// --resume: the stored configuration must match on everything that shapes a record and
-// on the part of the run the directory holds (run/config's list)
-static int same_config(const cJSON* old, const cJSON* now, const char* path) {
-  const char* key = bk_config_differs(old, now, BK_CONFIG_RECORD | BK_CONFIG_SHARDS | BK_CONFIG_PART);
-  if (!key) return 1;
-  const cJSON* a = cJSON_GetObjectItemCaseSensitive(old, key);
-  char* want = a ? cJSON_PrintUnformatted(a) : NULL;
-  bk_cli_error("run", "%s: cannot resume: '%s' was %s, now differs", path, key, want ? want : "missing");
-  free(want);
-  return 0;
-}
-
-// mkdir -p
-static int make_dirs(const char* path) {
-  char buf[1024];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char* p = buf + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-    *p = '/';
-  }
-  return (mkdir(buf, 0755) != 0 && errno != EEXIST) ? -1 : 0;
-}
-
-// the "scenes" of a configuration (builtin when absent) are the same in a and b
-static int same_scenes_name(const cJSON* a, const cJSON* b) {
-  const char* x = cJSON_GetStringValue(cJSON_GetObjectItem(a, "scenes"));
-  const char* y = cJSON_GetStringValue(cJSON_GetObjectItem(b, "scenes"));
-  return strcmp(x ? x : "builtin", y ? y : "builtin") == 0;
-}
-
-// --resume (--extend): the run.json of the directory against this command's configuration;
-// an extended run's run.json is replaced (atomically) by one with the larger lists
-static int resume_dir(const run_opts_t* o, const cJSON* cfg, const char* runjson) {
-  char err[1024];
-  int grows = 0;
-  cJSON* old = bk_json_load(runjson, err, sizeof err);
-  int rc = old ? bk_resume_check_inputs(old, cfg, err, sizeof err) : BK_EINVAL;
-  if (!rc) rc = bk_resume_check_episodes(old, cfg, o->extend, &grows, err, sizeof err);
-  if (rc) bk_cli_error("run", "%s: %s", old ? runjson : "cannot resume", err);
-  if (!rc && !same_config(old, cfg, runjson)) rc = BK_EINVAL;
-  // the same scenes (and, unless extended, the same init files: resume checked the old tasks')
-  if (!rc && !(grows ? same_scenes_name(old, cfg) : bk_cli_scenes_same(old, cfg))) {
-    bk_cli_error("run", "%s: cannot resume: other scenes or init files", runjson);
-    rc = BK_EINVAL;
-  }
-  if (!rc && grows) {
-    // the enlarged run: this configuration, started when the run first started
-    cJSON* next = cJSON_Duplicate(cfg, 1);
-    const cJSON* started = cJSON_GetObjectItem(old, "started");
-    if (next && started) cJSON_ReplaceItemInObject(next, "started", cJSON_Duplicate(started, 1));
-    char* text = next ? cJSON_Print(next) : NULL;
-    rc = text ? bk_write_atomic(runjson, text, err, sizeof err) : BK_ENOMEM;
-    if (rc) bk_cli_error("run", "%s", rc == BK_ENOMEM ? "out of memory" : err);
-    free(text);
-    cJSON_Delete(next);
-  }
-  cJSON_Delete(old);
-  return rc ? -1 : 0;
-}
-
-// check the run directory against --resume / --force; write run.json for a new run
-static int prepare_dir(const run_opts_t* o, const cJSON* cfg) {
-  char runjson[1100], episodes[1100], trace[1100], err[512];
-  snprintf(runjson, sizeof runjson, "%s/run.json", o->out);
-  snprintf(episodes, sizeof episodes, "%s/episodes.jsonl", o->out);
-  snprintf(trace, sizeof trace, "%s/force_trace.csv", o->out);
-  int exists = access(runjson, F_OK) == 0 || access(episodes, F_OK) == 0;
-  if (exists && !o->run.resume && !o->force) {
-    bk_cli_error("run", "%s: already holds a run (use --resume to continue it or --force to replace it)",
-                 o->out);
-    return -1;
-  }
-  if (make_dirs(o->out) != 0 || access(o->out, W_OK) != 0) {
-    bk_cli_error("run", "%s: cannot create or write the run directory: %s", o->out, strerror(errno));
-    return -1;
-  }
-  if (exists && o->run.resume) return resume_dir(o, cfg, runjson);
-  if (o->force) {
-    unlink(episodes);
-    unlink(trace);
-  }
-  char* text = cJSON_Print(cfg);
-  int rc = text ? bk_write_atomic(runjson, text, err, sizeof err) : BK_ENOMEM;
-  free(text);
-  if (rc) bk_cli_error("run", "%s", err);
-  return rc ? -1 : 0;
-}
-
-// the run directory, created and locked against a second writer until the run ends
-static int lock_dir(const run_opts_t* o, bk_lock_t** lock) {
-  char err[1400];
-  int holder;
-  if (make_dirs(o->out) != 0) {
-    bk_cli_error("run", "%s: cannot create the run directory: %s", o->out, strerror(errno));
-    return -1;
-  }
-  if (bk_lock_take(o->out, lock, &holder, err, sizeof err) == 0) return 0;
-  bk_cli_error("run", "%s", err);
-  return -1;
-}
-
 // --thresholds: load and check they are for this suite and cover the tasks
-static int load_thresholds(run_opts_t* o) {
+static int load_thresholds(bk_cli_run_opts_t* o) {
   if (!o->thresholds_path) return 0;
   char err[1024];
   if (bk_thr_load(o->thresholds_path, &o->thr, err, sizeof err)) {
@@ -664,7 +485,7 @@ static int load_thresholds(run_opts_t* o) {
 }
 
 // --shard-costs: a cost for every task of the run, and only for a sharded run
-static int load_shard_costs(run_opts_t* o) {
+static int load_shard_costs(bk_cli_run_opts_t* o) {
   bk_run_cfg_t* r = &o->run;
   if (!o->shard_costs_path) return 0;
   char err[1100];
@@ -687,11 +508,11 @@ static int load_shard_costs(run_opts_t* o) {
 }
 
 int bk_cmd_run(int argc, char** argv) {
-  run_opts_t* o = calloc(1, sizeof *o);
+  bk_cli_run_opts_t* o = calloc(1, sizeof *o);
   if (!o) return BK_EXIT_FAIL;
   int rc = parse(argc, argv, o);
   if (rc == 0) rc = load_thresholds(o);
-  cJSON* cfg = rc == 0 ? config_json(o, argc, argv) : NULL;
+  cJSON* cfg = rc == 0 ? bk_cli_run_config(o, argc, argv) : NULL;
   char serr[1024];
   if (cfg && bk_cli_scenes_json(&o->scenes, o->run.suite, o->run.tasks, o->run.ntask, cfg, serr,
                                 sizeof serr)) {
@@ -706,8 +527,8 @@ int bk_cmd_run(int argc, char** argv) {
   }
   if (rc == 0) rc = load_shard_costs(o);
   bk_lock_t* lock = NULL;
-  if (rc == 0) rc = lock_dir(o, &lock);
-  if (rc == 0) rc = prepare_dir(o, cfg);
+  if (rc == 0) rc = bk_cli_run_lock(o, &lock);
+  if (rc == 0) rc = bk_cli_run_prepare(o, cfg);
   if (rc) {
     bk_lock_release(lock);
     cJSON_Delete(cfg);

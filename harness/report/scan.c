@@ -43,7 +43,7 @@ static int scan_string(cur_t* c, bk_scan_str_t* out) {
   if (*c->p != '"') return -1;
   const char* s = ++c->p;
   while ((unsigned char)*c->p >= 0x20 && *c->p != '"' && *c->p != '\\') c->p++;
-  if (*c->p != '"') return -1;
+  if (*c->p != '"' || c->p - s >= BK_RECORD_STR) return -1;  // the reader's limit
   if (out) *out = (bk_scan_str_t){(int)(s - c->base), (int)(c->p - s)};
   c->p++;
   return 0;

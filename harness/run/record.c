@@ -351,6 +351,8 @@ static int get_verdicts(rd_t* q, const char* key, const cJSON* it, bk_decision_t
 static int get_cand(rd_t* q, const char* key, const cJSON* it, bk_decision_t* d) {
   static const char* const kKeys[3] = {"risk", "confidence", "disagreement"};
   const cJSON* m[3];
+  // k is range-checked with the decision, after this: the lists must not outgrow d's arrays
+  if (d->k < 1 || d->k > BK_MAX_K) return bad(q, "\"k\" %d: expected 1-%d", d->k, BK_MAX_K);
   if (members(q, key, it, kKeys, 3, m)) return BK_EPARSE;
   if (get_nums(q, "risk", m[0], d->k, 1, d->risk)) return BK_EPARSE;
   if (get_nums(q, "confidence", m[1], d->k, 1, d->conf)) return BK_EPARSE;
@@ -508,7 +510,7 @@ static int check_episode(rd_t* q) {
     return bad(q, "\"steps\" %d, \"max_steps\" %d: expected 0 <= steps <= max_steps", r->steps,
                r->max_steps);
   }
-  int total = 0;
+  long long total = 0;  // counts up to INT_MAX each: no overflow
   for (int i = 0; i < mjNWARNING; i++) total += r->warnings[i];
   if (total != r->warnings_total) return bad(q, "\"warnings_total\" is not the sum of \"warnings\"");
   return 0;

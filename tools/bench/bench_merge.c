@@ -23,17 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "core/rng.h"
 #include "run/record.h"
 
 #define NTASK 10
 #define NINIT 50
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 // the run.json of part `shard` of k, with every key merge compares
 static int write_config(const char* dir, int shard, int k, int nseed) {
@@ -169,9 +164,9 @@ int main(int argc, char** argv) {
   char root[PATH_MAX / 4];
   snprintf(root, sizeof root, "%s/bench_merge.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
   if (!mkdtemp(root)) return perror("bench_merge: mkdtemp"), 1;
-  double t0 = now();
+  double t0 = bench_wall_seconds();
   long long bytes = write_parts(root, n, k, steps);
-  double t_write = now() - t0;
+  double t_write = bench_wall_seconds() - t0;
   int rc = bytes < 0;
   if (rc) fprintf(stderr, "bench_merge: writing the parts failed: %s\n", strerror(errno));
   // bokbo merge root/part0 ... --out root/merged
@@ -185,9 +180,9 @@ int main(int argc, char** argv) {
   snprintf(out, sizeof out, "%s/merged", root);
   args[2 + k] = "--out", args[3 + k] = out;
   struct rusage ru;
-  double t1 = now();
+  double t1 = bench_wall_seconds();
   if (!rc && (rc = run_child(args, &ru)) != 0) fprintf(stderr, "bench_merge: %s merge exited %d\n", bokbo, rc);
-  double wall = now() - t1;
+  double wall = bench_wall_seconds() - t1;
   snprintf(merged, sizeof merged, "%s/episodes.jsonl", out);
   long lines = rc ? -1 : count_lines(merged);
   if (!rc && lines != n) {

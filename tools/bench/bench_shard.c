@@ -10,18 +10,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "benchutil.h"
 #include "run/shard.h"
 #include "sim/initstate.h"
 #include "task/catalog.h"
 
 #define NINIT 50
 #define NSEED 5
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 // microseconds per mj_step from init state 0, the arm held (as bench_world's raw rate)
 static double step_us(const bk_world_t* w, int nstep) {
@@ -34,9 +29,9 @@ static double step_us(const bk_world_t* w, int nstep) {
   }
   bk_world_hold_arm(w, d, w->arm_init);
   bk_world_set_gripper(w, d, -1);
-  double t0 = now();
+  double t0 = bench_wall_seconds();
   for (int i = 0; i < nstep; i++) mj_step(w->m, d);
-  double us = 1e6 * (now() - t0) / nstep;
+  double us = 1e6 * (bench_wall_seconds() - t0) / nstep;
   mj_deleteData(d);
   return us;
 }
