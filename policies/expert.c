@@ -52,6 +52,10 @@
 #define SLOW_ZONE 0.03           /* slow down this close to a support */
 #define SLOW_AZ 0.3              /* largest downward action there */
 
+#define REACH_SLOW 0.675         /* m: arm stretched beyond this: slow descent, more damping */
+#define REACH_MOVE 0.69          /* m: moving over and carrying stop short of this stretch */
+#define STRETCH_DAMP 3.0         /* damping lead, times VEL_GAIN, when stretched */
+
 #define SUBSTEP_DT 0.002         /* physics timestep of the scenes (LIBERO) */
 
 typedef struct {
@@ -110,6 +114,29 @@ typedef struct {
  * never starts a descent, a grasp or a release: those wait for the real state) */
 typedef enum { FREE = -1, CLOSE, DESCEND, MOVE, RISE, CARRY, LOWER, RELEASE } phase_t;
 
+// the arm's stretch (shoulder to wrist) with the grip site at (x, y, z), the wrist where
+// it is now relative to the grip site
+static double stretch(const bk_expert_scene_t* s, double x, double y, double z) {
+  double d[3] = {x + s->wrist_off[0] - s->shoulder[0], y + s->wrist_off[1] - s->shoulder[1],
+                 z + s->wrist_off[2] - s->shoulder[2]};
+  return sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+}
+
+// the point xy moved toward the shoulder until the arm's stretch to it, at height z, is
+// at most rmax (bisection along the line to the shoulder)
+static void reach_clamp(const bk_expert_scene_t* s, double xy[2], double z, double rmax) {
+  if (stretch(s, xy[0], xy[1], z) <= rmax) return;
+  double lo = 0, hi = 1;
+  for (int i = 0; i < 20; i++) {
+    double t = 0.5 * (lo + hi);
+    double x = xy[0] + t * (s->shoulder[0] - xy[0]), y = xy[1] + t * (s->shoulder[1] - xy[1]);
+    if (stretch(s, x, y, z) > rmax) lo = t;
+    else hi = t;
+  }
+  xy[0] += hi * (s->shoulder[0] - xy[0]);
+  xy[1] += hi * (s->shoulder[1] - xy[1]);
+}
+
 // not held: go for the grasp
 static void fetch(const bk_expert_scene_t* s, phase_t* ph, aim_t* a) {
   const double* p = s->eef;
@@ -119,10 +146,20 @@ static void fetch(const bk_expert_scene_t* s, phase_t* ph, aim_t* a) {
   int closing = s->grip_cmd < s->grasp_open - 0.005;
   int at = exy < AT_XY && fabs(ez) < AT_Z && eyaw < AT_YAW;
   int near = exy < NEAR_XY && fabs(ez) < NEAR_Z;
+  // over the grasp at the hand's height, but short of the arm's full stretch: moving
+  // over stops there (an overshoot into the stretched arm cannot be pulled back), the
+  // rest is covered on the way down
+  double line[2] = {s->grasp[0], s->grasp[1]};
+  double rmove = fmax(REACH_MOVE, stretch(s, s->grasp[0], s->grasp[1], s->grasp[2]));
+  reach_clamp(s, line, fmax(p[2], s->grasp[2]), rmove);
+  double eline = hypot(line[0] - p[0], line[1] - p[1]);
   if (*ph == FREE) {
+    // once below the hover height, a drift off the line is corrected low (the funnel),
+    // not by going back up, which stretched the arm further
+    double lined = p[2] < s->hover_z - 0.01 ? NEAR_XY : DESCEND_XY;
     *ph = (at || (closing && near)) ? CLOSE
-        : (exy > DESCEND_XY || eyaw > DESCEND_YAW) ? MOVE : DESCEND;
-    if (*ph == MOVE && p[2] < s->hover_z - 0.02 && exy > NEAR_XY) *ph = RISE;
+        : (eline > lined || eyaw > DESCEND_YAW) ? MOVE : DESCEND;
+    if (*ph == MOVE && p[2] < s->hover_z - 0.02 && eline > NEAR_XY) *ph = RISE;
   }
   a->yaw = s->grasp_yaw;
   a->slow = 0;
@@ -134,11 +171,16 @@ static void fetch(const bk_expert_scene_t* s, phase_t* ph, aim_t* a) {
   }
   // lined up over it: descend; otherwise move over at the safe height
   // (the deeper the better lined up: an overshoot must not land the hand on a neighbour)
-  if (*ph != DESCEND) a->T[2] = s->hover_z;
-  else {
+  if (*ph != DESCEND) {
+    a->T[2] = s->hover_z;
+    reach_clamp(s, a->T, a->T[2], rmove);
+  } else {
+    // outward only as far as the hand's height allows
+    a->T[0] = line[0];
+    a->T[1] = line[1];
     double f = fmin(1, fmax(0, (exy - FUNNEL_XY) / (DESCEND_XY - FUNNEL_XY)));
     a->T[2] += f * fmin(s->hover_z - s->grasp[2], FUNNEL_RISE);
-    a->slow = ez < SLOW_ZONE;
+    a->slow = ez < SLOW_ZONE || s->reach > REACH_SLOW;
   }
   // low and off to the side: rise first
   if (*ph == RISE) {
@@ -167,6 +209,11 @@ static void carry(const bk_expert_scene_t* s, phase_t* ph, aim_t* a) {
       ey *= 0.005 / e;
     }
     double T[3] = {p[0] + ex, p[1] + ey, p[2] + fmax(rise, -0.05)};
+    // on the way, the arm stays short of its full stretch (the path bends inward), or
+    // of the stretch over the target if that is more
+    double over = stretch(s, p[0] + s->place_xy[0] - s->obj_pos[0],
+                          p[1] + s->place_xy[1] - s->obj_pos[1], T[2]);
+    reach_clamp(s, T, T[2], fmax(REACH_MOVE, over));
     memcpy(a->T, T, sizeof T);
     return;
   }
@@ -187,8 +234,10 @@ static void law(const bk_expert_scene_t* s, phase_t* ph, double act[BK_ACTION_DI
   else fetch(s, ph, &a);
   // position: a spring towards the target, scaled as a whole so the path stays straight
   double off[3], e[3], Rd[9];
+  // stretched out, the arm's inertia along the reach grows: more damping lead there
+  double damp = VEL_GAIN * (s->reach > REACH_SLOW ? STRETCH_DAMP : 1.0);
   for (int i = 0; i < 3; i++) {
-    off[i] = (POS_GAIN * (a.T[i] - s->eef[i]) - VEL_GAIN * s->eef_v[i]) / BK_OSC_POS_SCALE;
+    off[i] = (POS_GAIN * (a.T[i] - s->eef[i]) - damp * s->eef_v[i]) / BK_OSC_POS_SCALE;
   }
   if (a.slow && off[2] < -SLOW_AZ) off[2] = -SLOW_AZ;
   scale_to_unit(off);

@@ -156,6 +156,20 @@ static void read_eef(const bk_world_t* w, const mjData* d, bk_expert_scene_t* s)
   memcpy(s->hand_w, v, sizeof s->hand_w);
   s->grip_cmd = grip_command(w, d);
   s->grip_q = d->qpos[w->finger_qposadr[0]] - d->qpos[w->finger_qposadr[1]];
+  // where the wrist (joint 6) is from the grip site, and the shoulder (joint 2)
+  const mjtNum* a6 = d->xanchor + 3 * w->arm_jnt[5];
+  for (int i = 0; i < 3; i++) s->wrist_off[i] = a6[i] - s->eef[i];
+  memcpy(s->shoulder, d->xanchor + 3 * w->arm_jnt[1], sizeof s->shoulder);
+}
+
+// the arm's stretch for the grip site where s has it, the wrist offset as read
+static double stretch_now(const bk_expert_scene_t* s) {
+  double r = 0;
+  for (int i = 0; i < 3; i++) {
+    double d = s->eef[i] + s->wrist_off[i] - s->shoulder[i];
+    r += d * d;
+  }
+  return sqrt(r);
 }
 
 static int geom_entity(const bk_world_t* w, int g) {
@@ -502,6 +516,7 @@ int bk_expert_scene_read(const bk_world_t* w, const mjData* d, bk_expert_scene_t
   int rc = read_goal(w, s, &s->place_ent, &place_site, err, err_sz);
   if (rc) return rc;
   read_eef(w, d, s);
+  s->reach = stretch_now(s);
   read_object(w, d, s);
   read_boxes(w, d, s);
   read_touch(w, d, s);
@@ -517,6 +532,7 @@ int bk_expert_scene_read(const bk_world_t* w, const mjData* d, bk_expert_scene_t
 }
 
 void bk_expert_scene_update(const bk_world_t* w, bk_expert_scene_t* s, double q7) {
+  s->reach = stretch_now(s);
   if (s->grasped) carry_height(s);
   else if (s->ncand >= 0) choose_grasp(w, q7, s);
 }

@@ -59,6 +59,9 @@ typedef struct {
   double grip_cmd;             /* finger opening the gripper servos are commanded to */
   double grip_q;               /* finger opening now */
   double hand_above;           /* hand's lowest point above the grip site (the world's) */
+  double reach;                /* the arm's stretch now: shoulder to wrist */
+  double wrist_off[3];         /* the wrist (joint 6's anchor) from the grip site, now */
+  double shoulder[3];          /* joint 2's anchor (fixed in the world) */
 
   /* the goal's object */
   int obj;                     /* entity index */
