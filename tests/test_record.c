@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "report/scan.h"
 #include "run/record.h"
+#include "tests/lib/edit.h"
 
 /* a small episode of 3 decisions (8 + 8 + 4 steps), filled with recognisable values */
 static bk_decision_t g_dec[4];
@@ -79,15 +80,6 @@ Test(record, reading_back_gives_the_same_bytes) {
   free(line);
 }
 
-/* replaces the first `from` of line by `to` */
-static char* edit(const char* line, const char* from, const char* to) {
-  const char* at = strstr(line, from);
-  cr_assert_not_null(at, "'%s' not in the sample", from);
-  size_t n = strlen(line) + strlen(to) + 1;
-  char* out = malloc(n);
-  snprintf(out, n, "%.*s%s%s", (int)(at - line), line, to, at + strlen(from));
-  return out;
-}
 
 /* each edit of a good record, and a word of the reason it must give */
 static const char* const kHostile[][3] = {
@@ -121,7 +113,7 @@ Test(record, hostile_records_are_refused_with_a_reason) {
   char* line = sample_line();
   bk_record_t r = {0};
   for (size_t i = 0; i < sizeof kHostile / sizeof *kHostile; i++) {
-    char* bad = edit(line, kHostile[i][0], kHostile[i][1]);
+    char* bad = test_edit(line, kHostile[i][0], kHostile[i][1]);
     char why[300] = "";
     int rc = bk_record_read(bad, strlen(bad), NULL, &r, why, sizeof why);
     cr_expect_eq(rc, BK_EPARSE, "case %zu accepted: %s", i, bad);
@@ -183,7 +175,7 @@ Test(record, fast_scanner_agrees_with_the_reader) {
   }
   // every hostile edit: the reader refuses it, so the scanner must decline it
   for (size_t i = 0; i < sizeof kHostile / sizeof *kHostile; i++) {
-    char* bad = edit(line, kHostile[i][0], kHostile[i][1]);
+    char* bad = test_edit(line, kHostile[i][0], kHostile[i][1]);
     cr_expect_neq(bk_scan_record(bad, strlen(bad), &sr), 0, "case %zu taken: %s", i, bad);
     free(bad);
   }

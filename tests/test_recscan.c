@@ -12,6 +12,7 @@
 #include "report/scan.h"
 #include "run/recscan.h"
 #include "run/record.h"
+#include "tests/lib/edit.h"
 
 /* a small episode of 3 decisions (8 + 8 + 4 steps) of 2 candidates, the second decision
  * a remote call, with tries and logged actions: every optional key is present */
@@ -101,15 +102,6 @@ static void agree(const char* line, size_t n, const bk_record_expect_t* x, tally
   t->accepted += ref == 0;
 }
 
-/* replaces the first `from` of line by `to` */
-static char* edit(const char* line, const char* from, const char* to) {
-  const char* at = strstr(line, from);
-  cr_assert_not_null(at, "'%s' not in the sample", from);
-  size_t n = strlen(line) + strlen(to) + 1;
-  char* out = malloc(n);
-  snprintf(out, n, "%.*s%s%s", (int)(at - line), line, to, at + strlen(from));
-  return out;
-}
 
 Test(recscan, takes_the_writers_lines_with_the_readers_values) {
   static const bk_record_expect_t x = {.suite = "libero_object"};
@@ -216,7 +208,7 @@ Test(recscan, hostile_edits_get_the_readers_decision) {
   char* line = sample_line(1);
   tally_t t = {0};
   for (size_t i = 0; i < sizeof kEdits / sizeof *kEdits; i++) {
-    char* bad = edit(line, kEdits[i][0], kEdits[i][1]);
+    char* bad = test_edit(line, kEdits[i][0], kEdits[i][1]);
     tally_t before = t;
     agree(bad, strlen(bad), &x, &t);
     cr_expect_eq(t.accepted - before.accepted, kEdits[i][2][0] == '1', "case %zu: the reader %s it: %s", i,
@@ -243,7 +235,7 @@ static char* with_k(const char* line, int k) {
   // the last decision's k and candidates
   const char* last = strstr(line, "{\"t\":16,");
   cr_assert_not_null(last);
-  char* a = edit(last, "\"k\":2,\"chosen\":", kk.s);
+  char* a = test_edit(last, "\"k\":2,\"chosen\":", kk.s);
   const char* from = strstr(a, "\"cand\":{");
   const char* to = strstr(a, "},\"err\"") + 7;
   size_t n = strlen(line) + cand.len + 64;
@@ -310,7 +302,7 @@ Test(recscan, strings_beyond_the_readers_buffers_are_declined) {
     memset(name, 'a', (size_t)len);
     name[len] = '\0';
     bk_sb_printf(&to, "\"suite\":\"%s\"", name);
-    char* l = edit(line, "\"suite\":\"libero_object\"", to.s);
+    char* l = test_edit(line, "\"suite\":\"libero_object\"", to.s);
     agree(l, strlen(l), NULL, &t);
     bk_scan_rec_t sr = {0};
     int scanned = bk_scan_record(l, strlen(l), &sr) == 0;
