@@ -54,6 +54,9 @@
 
 #define REACH_SLOW 0.675         /* m: arm stretched beyond this: slow descent, more damping */
 #define REACH_MOVE 0.69          /* m: moving over and carrying stop short of this stretch */
+#define REACH_HOVER 0.70         /* m: over a farther grasp, the hover stops at this stretch */
+#define REACH_CRUISE 0.62        /* m: stretched beyond this, sideways moves go slower: */
+#define CRUISE_XY 0.3            /* at most this part of the largest x-y action */
 #define STRETCH_DAMP 3.0         /* damping lead, times VEL_GAIN, when stretched */
 
 #define SUBSTEP_DT 0.002         /* physics timestep of the scenes (LIBERO) */
@@ -149,9 +152,13 @@ static void fetch(const bk_expert_scene_t* s, phase_t* ph, aim_t* a) {
   // over the grasp at the hand's height, but short of the arm's full stretch: moving
   // over stops there (an overshoot into the stretched arm cannot be pulled back), the
   // rest is covered on the way down
+  // (high over a far grasp the elbow is nearer straight than at the grasp: the allowed
+  // stretch grows from REACH_HOVER at the hover height to the grasp's own at its height)
   double line[2] = {s->grasp[0], s->grasp[1]};
   double rmove = fmax(REACH_MOVE, stretch(s, s->grasp[0], s->grasp[1], s->grasp[2]));
-  reach_clamp(s, line, fmax(p[2], s->grasp[2]), rmove);
+  double rh = fmin(rmove, REACH_HOVER);
+  double depth = fmin(1, fmax(0, (s->hover_z - p[2]) / fmax(1e-3, s->hover_z - s->grasp[2])));
+  reach_clamp(s, line, fmax(p[2], s->grasp[2]), rh + (rmove - rh) * depth);
   double eline = hypot(line[0] - p[0], line[1] - p[1]);
   if (*ph == FREE) {
     // once below the hover height, a drift off the line is corrected low (the funnel),
@@ -173,7 +180,7 @@ static void fetch(const bk_expert_scene_t* s, phase_t* ph, aim_t* a) {
   // (the deeper the better lined up: an overshoot must not land the hand on a neighbour)
   if (*ph != DESCEND) {
     a->T[2] = s->hover_z;
-    reach_clamp(s, a->T, a->T[2], rmove);
+    reach_clamp(s, a->T, a->T[2], rh);
   } else {
     // outward only as far as the hand's height allows
     a->T[0] = line[0];
@@ -241,6 +248,13 @@ static void law(const bk_expert_scene_t* s, phase_t* ph, double act[BK_ACTION_DI
   }
   if (a.slow && off[2] < -SLOW_AZ) off[2] = -SLOW_AZ;
   scale_to_unit(off);
+  // far out, a fast sideways move pitches the hand and its wrist outward as it stops,
+  // which straightened the elbow past its flip
+  double sxy = hypot(off[0], off[1]);
+  if (s->reach > REACH_CRUISE && sxy > CRUISE_XY) {
+    off[0] *= CRUISE_XY / sxy;
+    off[1] *= CRUISE_XY / sxy;
+  }
   // orientation: pointing down, closing axis at the target yaw
   bk_expert_down_frame(a.yaw, Rd);
   rot_error(Rd, s->hand_R, e);

@@ -22,6 +22,10 @@
 #define ARM_HALFW 0.065       /* m: ... this far either side and ahead of the hand's axis */
 #define ARM_H 0.2             /* m: ... and this high above the hand box */
 #define ARM_CAP 0.015         /* wrist clearance beyond this does not count in rim scores */
+#define ARM_MIN 0.005         /* m: wrist clearance under this costs ARM_COST per metre short */
+#define ARM_COST 3.0
+#define RIM_REACH 0.703       /* m: rim grasps needing a longer stretch cost RIM_REACH_COST */
+#define RIM_REACH_COST 3.0    /* per metre beyond (the elbow nears straight, 0.7194 m) */
 #define MOVED 1e-4            /* m (and quaternion units): rescore grasps beyond this */
 
 // ---------------------------------------------------------------- small geometry
@@ -162,15 +166,17 @@ static void read_eef(const bk_world_t* w, const mjData* d, bk_expert_scene_t* s)
   memcpy(s->shoulder, d->xanchor + 3 * w->arm_jnt[1], sizeof s->shoulder);
 }
 
-// the arm's stretch for the grip site where s has it, the wrist offset as read
-static double stretch_now(const bk_expert_scene_t* s) {
+// the arm's stretch (shoulder to wrist) with the grip site at g, the wrist offset as read
+static double stretch_at(const bk_expert_scene_t* s, const double g[3]) {
   double r = 0;
   for (int i = 0; i < 3; i++) {
-    double d = s->eef[i] + s->wrist_off[i] - s->shoulder[i];
+    double d = g[i] + s->wrist_off[i] - s->shoulder[i];
     r += d * d;
   }
   return sqrt(r);
 }
+
+static double stretch_now(const bk_expert_scene_t* s) { return stretch_at(s, s->eef); }
 
 static int geom_entity(const bk_world_t* w, int g) {
   int root = w->m->body_rootid[w->m->geom_bodyid[g]];
@@ -377,13 +383,17 @@ static int rim_candidates(const bk_world_t* w, const bk_expert_scene_t* s, doubl
     pose_t q = {{s->place_xy[0] + r * u[0], s->place_xy[1] + r * u[1]}, th, s->place_z + tip,
                 RIM_OPEN, s->carry_z + tip};
     double cp = pose_clear(s, &p, -1), cq = pose_clear(s, &q, place_ent);
-    double ca = arm_clear(w, s, &p);
+    double ca = arm_clear(w, s, &p), g[3] = {p.o[0], p.o[1], p.z};
     c[k].pose = p;
     c[k].clear = fmin(cp, cq);
-    // near the base the arm folds to its joint limits: take the rim farther out there
+    // near the base the arm folds to its joint limits: take the rim farther out there;
+    // far out the elbow nears straight, where it flips backward and jams: take it nearer
+    // unless the wrist would then meet a fixture
     double reach = hypot(p.o[0] - w->base_pos[0], p.o[1] - w->base_pos[1]);
     c[k].score = fmin(cp, CLEAR_CAP) + fmin(cq, CLEAR_CAP) + fmin(ca, ARM_CAP) +
-                 0.003 * (u[0] * rx + u[1] * ry) / rn - 0.2 * fmax(0, REACH_NEAR - reach);
+                 0.003 * (u[0] * rx + u[1] * ry) / rn - 0.2 * fmax(0, REACH_NEAR - reach) -
+                 RIM_REACH_COST * fmax(0, stretch_at(s, g) - RIM_REACH) -
+                 ARM_COST * fmax(0, ARM_MIN - ca);
   }
   return NRIM;
 }
