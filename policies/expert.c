@@ -248,10 +248,10 @@ static void law(const bk_expert_scene_t* s, phase_t* ph, double act[BK_ACTION_DI
   }
   if (a.slow && off[2] < -SLOW_AZ) off[2] = -SLOW_AZ;
   scale_to_unit(off);
-  // far out, a fast sideways move pitches the hand and its wrist outward as it stops,
-  // which straightened the elbow past its flip
+  // far out and going for a grasp, a fast sideways move pitches the hand and its wrist
+  // outward as it stops, which straightened the elbow past its flip
   double sxy = hypot(off[0], off[1]);
-  if (s->reach > REACH_CRUISE && sxy > CRUISE_XY) {
+  if (!s->grasped && s->reach > REACH_CRUISE && sxy > CRUISE_XY) {
     off[0] *= CRUISE_XY / sxy;
     off[1] *= CRUISE_XY / sxy;
   }
