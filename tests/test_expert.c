@@ -97,11 +97,13 @@ Test(expert, takes_the_far_bowl_without_stretching_the_arm_straight) {
   assert_solves("libero_spatial", 6, 46);
 }
 
-// the bowl beside the cookie box at the far end, its far rims 0.71-0.72 m of stretch away:
+// the bowl beside the cookie box at the far end, its far rims 0.71-0.74 m of stretch away:
 // over such a rim the elbow neared straight (0.7194 m), flipped backward into joint 4's
-// stop at the hover or the lift, and the arm jammed stretched in the carry (both inits
-// failed before far rims cost score and the hover and sideways moves stayed shorter)
+// stop at the hover or the lift, and the arm jammed stretched in the carry (37, 41), or
+// no rim was in reach (18); all three failed before far rims cost score and the hover
+// and the sideways moves toward a grasp stayed shorter
 Test(expert, keeps_the_elbow_bent_forward_at_the_far_end) {
+  assert_solves("libero_spatial", 6, 18);
   assert_solves("libero_spatial", 6, 37);
   assert_solves("libero_spatial", 6, 41);
 }
