@@ -81,16 +81,19 @@ for e in eps:
     assert e["error"] == "" and e["success"] is True and e["steps"] < 220, (e["task"], e["steps"])
 EOF
 
-# the bowl in the top drawer ~0.8 m from the base (task 4, init 18): moving over at the
-# hover height overshot into the arm's full stretch (elbow straight at its limit), where
-# the controller cannot pull the hand back in, and the hand hung past the grasp to the end
+# the bowl in the top drawer ~0.8 m from the base (task 4): moving over at the hover
+# height overshot into the arm's full stretch (elbow straight at its limit), where the
+# controller cannot pull the hand back in, and the hand hung past the grasp to the end
+# (init 18); with that fixed, the bowl slipped from a weak rim pinch at the top of the
+# lift and landed tilted on the drawer's edge (init 4, failed before the elbow change)
 check expert_far_drawer 0 "$BOKBO" run --scenes libero --suite libero_spatial --tasks 4 \
-  --inits 18 --policy expert --reference none --threads 1 --quiet --out "$tmp/far"
+  --inits 4,18 --policy expert --reference none --threads 2 --quiet --out "$tmp/far"
 $PY - "$tmp/far/episodes.jsonl" <<'EOF' && ok expert_far_drawer_succeeds || bad expert_far_drawer_succeeds
 import json, sys
 eps = [json.loads(l) for l in open(sys.argv[1])]
-assert [(e["task"], e["init"]) for e in eps] == [(4, 18)], eps
-assert eps[0]["error"] == "" and eps[0]["success"] is True, eps[0]["steps"]
+assert sorted((e["task"], e["init"]) for e in eps) == [(4, 4), (4, 18)], eps
+for e in eps:
+    assert e["error"] == "" and e["success"] is True, (e["init"], e["steps"])
 EOF
 
 # the viewer on a LIBERO scene (Xvfb)
