@@ -182,3 +182,96 @@ Test(initstate, shift_parsing_and_suite_names) {
   cr_expect_neq(bk_init_parse_shift("x:2", &s, err, sizeof err), 0);
   cr_expect(strstr(err, "--shift") != NULL, "%s", err);
 }
+
+// base-relative horizontal distance of entity e in d
+static double base_dist(const bk_world_t* w, const mjData* d, int e) {
+  const mjtNum* q = d->qpos + w->ent[e].qposadr;
+  return hypot(q[0] - w->base_pos[0], q[1] - w->base_pos[1]);
+}
+
+// every object the x0.1 shift moved lies within the reach (the plate the goal names
+// within the place reach): the figures typed here, not read from the header's macros
+// through bk_init_reach alone; unmoved objects are where the unshifted draw put them
+static void check_shift_reach(const char* suite, double reach, double place) {
+  bk_shift_t shift;
+  char err[1024] = "";
+  cr_assert_eq(bk_init_parse_shift("x:0.1", &shift, err, sizeof err), 0);
+  int moved = 0, checked = 0;
+  for (int t = 0; t < BK_SUITE_NTASK; t++) {
+    bk_world_t* w = load(suite, t);
+    mjData* a = mj_makeData(w->m);
+    mjData* b = mj_makeData(w->m);
+    for (int i = 0; i < BK_NINIT; i++) {
+      cr_assert_eq(bk_init_sample(w, i, NULL, a, err, sizeof err), 0, "%s", err);
+      cr_assert_eq(bk_init_sample(w, i, &shift, b, err, sizeof err), 0, "%s", err);
+      for (int k = 0; k < w->task.ninit; k++) {
+        const bk_atom_t* at = &w->task.init[k];
+        int e = bk_world_entity(w, at->arg[0]);
+        const bk_region_t* r = bk_world_surface_region(w, at->arg[1]);
+        if (at->pred != BK_PRED_ON || e < 0 || w->ent[e].fixture || !r) continue;
+        const mjtNum* qa = a->qpos + w->ent[e].qposadr;
+        const mjtNum* qb = b->qpos + w->ent[e].qposadr;
+        if (fabs(qb[0] - qa[0]) > 1e-9 || fabs(qb[1] - qa[1]) > 1e-9) moved++;
+        int goal = strcmp(w->ent[e].category, "plate") == 0;
+        double lim = goal ? place : reach;
+        // beyond the reach only where LIBERO's own sampler puts it: unshifted, in its region
+        // (a region narrower than the object spreads it up to its radius outside)
+        const bk_ent_t* en = &w->ent[e];
+        double hr = 0.5 * fmax(en->hi[0] - en->lo[0], en->hi[1] - en->lo[1]) + 1e-9;
+        int in_region = 0;
+        for (int j = 0; j < r->nrange; j++) {
+          const bk_rect_t* q = &r->range[j];
+          in_region |= outside(qb[0] - w->surface[0], q->x0, q->x1) <= hr &&
+                       outside(qb[1] - w->surface[1], q->y0, q->y1) <= hr;
+        }
+        cr_expect(base_dist(w, b, e) <= lim + 1e-9 || in_region, "%s task %d init %d: %s at %.4f m",
+                  suite, t, i, w->ent[e].name, base_dist(w, b, e));
+      }
+      checked++;
+    }
+    mj_deleteData(a);
+    mj_deleteData(b);
+    bk_world_free(w);
+  }
+  cr_expect_eq(checked, BK_SUITE_NTASK * BK_NINIT);
+  cr_expect_gt(moved, checked, "%s: the shift moved almost nothing (%d objects)", suite, moved);
+}
+
+Test(initstate, shifted_objects_stay_within_reach_on_the_floor, .timeout = 600) {
+  cr_expect_float_eq(bk_init_reach(BK_ARENA_FLOOR, 0), 0.73, 1e-12);
+  cr_expect_float_eq(bk_init_reach(BK_ARENA_FLOOR, 1), 0.73, 1e-12);
+  check_shift_reach("libero_object", 0.73, 0.73);
+}
+
+Test(initstate, shifted_objects_stay_within_reach_on_the_table, .timeout = 600) {
+  cr_expect_float_eq(bk_init_reach(BK_ARENA_TABLE, 0), 0.80, 1e-12);
+  cr_expect_float_eq(bk_init_reach(BK_ARENA_TABLE, 1), 0.76, 1e-12);
+  check_shift_reach("libero_spatial", 0.80, 0.76);
+}
+
+// the unshifted states: exact sums of every sampled qpos of inits 0-49, as main's sampler
+// (2fb6c46, before the reach rule) computed them in this order, so the rule changed none
+Test(initstate, unshifted_states_unchanged_by_the_reach_rule, .timeout = 600) {
+  const char* suites[2] = {"libero_object", "libero_spatial"};
+  const double want[2][2] = {{0x1.b4510015b2591p+11, 0x1.505674e91b7b9p+17},
+                             {0x1.422c69ed12362p+12, 0x1.ee8c380cfebbap+17}};
+  for (int s = 0; s < 2; s++) {
+    double sum = 0, wsum = 0;
+    for (int t = 0; t < BK_SUITE_NTASK; t++) {
+      bk_world_t* w = load(suites[s], t);
+      mjData* d = mj_makeData(w->m);
+      char err[1024] = "";
+      for (int i = 0; i < BK_NINIT; i++) {
+        cr_assert_eq(bk_init_sample(w, i, NULL, d, err, sizeof err), 0, "%s", err);
+        for (int k = 0; k < w->m->nq; k++) {
+          sum += d->qpos[k];
+          wsum += d->qpos[k] * (1 + (t * 131 + i * 7 + k) % 97);
+        }
+      }
+      mj_deleteData(d);
+      bk_world_free(w);
+    }
+    cr_expect(sum == want[s][0] && wsum == want[s][1], "%s: unshifted states changed (%a %a)",
+              suites[s], sum, wsum);
+  }
+}

@@ -16,6 +16,8 @@
 #define SETTLE_MAX 3000
 #define REST_SPEED 0.004
 #define ARM_NOISE 0.02        /* LIBERO's arm start noise: N(0, 0.02^2) rad per joint */
+#define SHIFT_FULL 4          /* whole-scene attempts with the full shift */
+#define FLOOR_REACH_MIN 0.35  /* m: shifted objects on the floor stay this far from the base */
 
 /* LIBERO's horizontal radius of each object (its model's horizontal_radius_site): the
  * region sampler keeps the object's centre this far inside each side of a region. The
@@ -42,6 +44,7 @@ typedef struct {
   bk_rng_t rng;
   const bk_shift_t* shift;
   double arm[BK_ARM_NJ];      /* the arm's start configuration of this init */
+  double scale;               /* part of the shift this attempt uses (see shift_scale) */
   char* err;
   int err_sz;
 } placer_t;
@@ -60,6 +63,11 @@ int bk_init_parse_shift(const char* text, bk_shift_t* shift, char* err, int err_
   }
   return bk_fail(err, err_sz, BK_EINVAL,
                  "bad --shift '%s': expected x:METRES or y:METRES with |METRES| <= 0.5", text);
+}
+
+double bk_init_reach(bk_arena_t arena, int goal_support) {
+  if (arena != BK_ARENA_TABLE) return BK_INIT_REACH_FLOOR;
+  return goal_support ? BK_INIT_PLACE_REACH_TABLE : BK_INIT_REACH_TABLE;
 }
 
 void bk_init_suite_name(const char* suite, const bk_shift_t* shift, char* buf, int sz) {
@@ -154,19 +162,52 @@ static void sample_region(placer_t* P, const bk_region_t* r, double radius, doub
   *yaw = r->has_yaw ? bk_rng_range(&P->rng, r->yaw[0], r->yaw[1]) : 0.0;
 }
 
-// keep a shifted position on the table (or within the robot's reach on the floor)
-static void clamp_reachable(const bk_world_t* w, const bk_ent_t* e, double* x, double* y) {
-  double r = 0.5 * fmax(e->hi[0] - e->lo[0], e->hi[1] - e->lo[1]);
-  if (w->suitedef->arena == BK_ARENA_TABLE) {
-    *x = fmin(fmax(*x, -0.5 + r + 0.01), 0.5 - r - 0.01);
-    *y = fmin(fmax(*y, -0.6 + r + 0.01), 0.6 - r - 0.01);
-  } else {
-    double dx = *x - w->base_pos[0], dy = *y - w->base_pos[1], dist = hypot(dx, dy);
-    double rmax = 0.80 - r, rmin = 0.35;
-    double f = dist > rmax ? rmax / dist : (dist < rmin ? rmin / dist : 1.0);
-    *x = w->base_pos[0] + f * dx;
-    *y = w->base_pos[1] + f * dy;
+// whether e is what the goal puts something on or in: (On x plate_1),
+// (In x basket_1_contain_region)
+static int is_goal_support(const bk_world_t* w, const bk_ent_t* e) {
+  size_t n = strlen(e->name);
+  for (int i = 0; i < w->task.ngoal; i++) {
+    const bk_expr_t* g = &w->task.goal[i];
+    if (g->op != BK_EXPR_ATOM || (g->atom.pred != BK_PRED_ON && g->atom.pred != BK_PRED_IN)) {
+      continue;
+    }
+    const char* a = g->atom.arg[1];
+    if (strncmp(a, e->name, n) == 0 && (a[n] == '\0' || a[n] == '_')) return 1;
   }
+  return 0;
+}
+
+// a shifted position a top-down grasp can use: on the table and within the arena's
+// reach (bk_init_reach) of the base; on the floor not under the robot either
+static int reachable(const bk_world_t* w, const bk_ent_t* e, double x, double y) {
+  double dist = hypot(x - w->base_pos[0], y - w->base_pos[1]);
+  if (dist > bk_init_reach(w->suitedef->arena, is_goal_support(w, e))) return 0;
+  if (w->suitedef->arena != BK_ARENA_TABLE) return dist >= FLOOR_REACH_MIN;
+  double r = 0.5 * fmax(e->hi[0] - e->lo[0], e->hi[1] - e->lo[1]);
+  return fabs(x) <= 0.5 - r - 0.01 && fabs(y) <= 0.6 - r - 0.01;
+}
+
+// the largest part of the shift (metres along its axis, same sign) that keeps the object
+// at (x, y) reachable: the whole shift, 0 when the unshifted place is not reachable
+// itself (it stays where LIBERO's sampler put it), else the boundary by bisection
+static double reachable_shift(const bk_world_t* w, const bk_ent_t* e, double x, double y,
+                              const bk_shift_t* shift) {
+  double ax = shift->axis == 0 ? 1.0 : 0.0, ay = 1.0 - ax, d = shift->delta;
+  if (reachable(w, e, x + ax * d, y + ay * d)) return d;
+  if (!reachable(w, e, x, y)) return 0.0;
+  double lo = 0.0, hi = 1.0;
+  for (int i = 0; i < 40; i++) {
+    double mid = 0.5 * (lo + hi);
+    if (reachable(w, e, x + ax * mid * d, y + ay * mid * d)) lo = mid; else hi = mid;
+  }
+  return lo * d;
+}
+
+// shifted objects move by different amounts (each shift shrinks on its own): one may
+// now overlap a neighbour from the side, where drop_on's downward rays do not see it
+static int overlaps(placer_t* P) {
+  mj_collision(P->w->m, P->d);
+  return bk_init_max_penetration(P->w->m, P->d) > MAX_PENETRATION;
 }
 
 // an object on a surface region: draw, shift (shrinking the shift if it collides), drop
@@ -175,14 +216,17 @@ static int place_on_surface(placer_t* P, int e, const bk_region_t* r) {
     double x, y, yaw;
     sample_region(P, r, object_radius(&P->w->ent[e]), &x, &y, &yaw);
     int nshift = (P->shift && P->shift->axis >= 0) ? 8 : 0;
+    bk_shift_t part = {0, 0};
+    if (nshift) part = (bk_shift_t){P->shift->axis, P->scale * P->shift->delta};
+    double reach = nshift ? reachable_shift(P->w, &P->w->ent[e], x, y, &part) : 0.0;
     for (int k = 0; k <= nshift; k++) {
       double sx = x, sy = y;
       if (nshift) {
-        double dlt = P->shift->delta * (1.0 - (double)k / nshift);
+        double dlt = reach * (1.0 - (double)k / nshift);
         if (P->shift->axis == 0) sx += dlt; else sy += dlt;
-        clamp_reachable(P->w, &P->w->ent[e], &sx, &sy);
       }
-      if (drop_on(P, e, sx, sy, yaw, P->w->surface[2] + 0.6, -1) == 0) return 0;
+      if (drop_on(P, e, sx, sy, yaw, P->w->surface[2] + 0.6, -1) != 0) continue;
+      if (!nshift || !overlaps(P)) return 0;
     }
   }
   return BK_EPLACE;
@@ -371,6 +415,14 @@ static void settle(const bk_world_t* w, mjData* d, const double* arm) {
   d->time = 0;
 }
 
+// Each object's shift shrinks on its own (reach, overlap), so two neighbours may move by
+// different amounts and no draw of a narrow region fits between them; after SHIFT_FULL
+// whole-scene attempts the shift of every object is scaled down in 8 steps to none (an
+// unshifted scene always fits).
+static double shift_scale(int attempt) {
+  return attempt < SHIFT_FULL ? 1.0 : fmax(0.0, 1.0 - (attempt - SHIFT_FULL + 1) / 8.0);
+}
+
 // draw the arm's start (LIBERO's noise around its init pose), then place everything
 static int sample_scene(placer_t* P, int init_id) {
   const bk_world_t* w = P->w;
@@ -382,6 +434,7 @@ static int sample_scene(placer_t* P, int init_id) {
     P->arm[i] = fmin(fmax(q, r[0]), r[1]);
   }
   for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    P->scale = shift_scale(attempt);
     reset_scene(w, P->d, P->arm);
     int rc = place_fixtures(P);
     if (!rc) rc = place_objects(P);

@@ -19,6 +19,20 @@ typedef struct bk_shift {
   double delta;    /* metres */
 } bk_shift_t;
 
+/* How far from the robot base (horizontally, to the object's centre) a shift may carry an
+ * object placed on a surface region: the expert's measured top-down reach at that arena's
+ * height (docs/reproduction.md, "The paper's setting"). A shift that would carry an object
+ * farther is shrunk along its axis to this distance (to none when the object's unshifted
+ * place is already farther); unshifted states never use it. */
+#define BK_INIT_REACH_FLOOR 0.73
+#define BK_INIT_REACH_TABLE 0.80
+/* what the goal puts the object on or in (the plate): the bowl is carried over it */
+#define BK_INIT_PLACE_REACH_TABLE 0.76
+
+/* The reach above for an arena (BK_ARENA_FLOOR or BK_ARENA_TABLE), for an object the
+ * task's goal puts something on or in (goal_support 1) or any other. */
+double bk_init_reach(bk_arena_t arena, int goal_support);
+
 /* Parses "x:0.1" or "y:-0.05" into shift. Returns 0 or BK_EINVAL with err filled. */
 int bk_init_parse_shift(const char* text, bk_shift_t* shift, char* err, int err_sz);
 
