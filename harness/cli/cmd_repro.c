@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -35,6 +37,7 @@ typedef struct {
   int stage, nstage;           /* the command running now (1-based) and how many there are */
   int tty;                     /* stderr is a terminal: runs show their bars, prefixed */
   const char* suite;           /* the suite of the stage running now */
+  double wall0, cpu0;          /* when the repro started: wall and process CPU seconds */
 } repro_t;
 
 #define HEAD_SHIFT "x:0.1"       /* LIBERO-PRO's temp_x0.1 (see docs/reproduction.md) */
@@ -81,6 +84,19 @@ static void usage(FILE* f) {
           "run is unshifted (LIBERO-PRO's shifted init files are not public).\n");
 }
 
+// seconds of wall time (monotonic) and of CPU (user + system, all threads of the process)
+static double wall_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static double cpu_s(void) {
+  struct rusage u;
+  if (getrusage(RUSAGE_SELF, &u)) return 0;
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 // the commands a repro runs: per suite expert, thresholds, training run, predictor, headline,
 // two sweeps (and four shifts); then the report
 static int stages(const repro_size_t* z) { return 2 * (7 + (z->shifts ? 4 : 0)) + 1; }
@@ -109,8 +125,14 @@ static int step(repro_t* r, const char* what, int (*cmd)(int, char**), const cha
   int argc = 0;
   for (char* tok = strtok(line, " "); tok && argc < 63; tok = strtok(NULL, " ")) argv[argc++] = tok;
   argv[argc] = NULL;
+  double w0 = wall_s(), c0 = cpu_s();
   int rc = cmd(argc, argv);
   bk_progress_prefix(NULL);
+  // what the stage cost: CPU time is the figure on a shared machine (wall measures the load)
+  double w1 = wall_s(), c1 = cpu_s();
+  fprintf(stderr, "bokbo repro: [%d/%d] %s: %.1f s wall, %.1f CPU-s (%ld episodes); so far %.1f s wall, %.1f CPU-s\n",
+          r->stage, r->nstage, what, w1 - w0, c1 - c0, bk_progress_episodes() - before,
+          w1 - r->wall0, c1 - r->cpu0);
   if (rc) bk_cli_error("repro", "%s failed (exit %d)", what, rc);
   return rc;
 }
@@ -241,6 +263,8 @@ int bk_cmd_repro(int argc, char** argv) {
   const char* suites[2] = {"libero_object", "libero_spatial"};
   r.nstage = stages(&r.z);
   r.tty = isatty(STDERR_FILENO);
+  r.wall0 = wall_s();
+  r.cpu0 = cpu_s();
   int rc = 0;
   for (int i = 0; i < 2 && !rc; i++) {
     r.suite = suites[i];
