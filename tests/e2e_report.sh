@@ -21,6 +21,31 @@ check calibrate_decision_unit 0 "$BOKBO" calibrate --run "$tmp/x" --epsilon 0.1 
   --unit decision --violation global --out "$tmp/tau_d.json"
 check report 0 "$BOKBO" report "$tmp/x" --epsilon 0.05,0.1 --splits 200 --out "$tmp/rep"
 
+# the report does not depend on the order of the records (workers append in completion
+# order): the same run with its records reversed, and shuffled so that the other sampling
+# value comes first, gives byte-identical report.json and report.md
+for order in reversed shuffled; do
+  mkdir -p "$tmp/$order/x" && cp "$tmp/x/run.json" "$tmp/$order/x/"
+  "$PY" - "$tmp/x/episodes.jsonl" "$tmp/$order/x/episodes.jsonl" "$order" <<'PYEOF'
+import json, random, sys
+lines = open(sys.argv[1]).readlines()
+if sys.argv[3] == "reversed":
+    lines.reverse()
+else:
+    random.Random(7).shuffle(lines)  # then the larger sigma's first record leads
+    top = max(range(len(lines)), key=lambda i: (json.loads(lines[i])["value"], -i))
+    lines.insert(0, lines.pop(top))
+open(sys.argv[2], "w").writelines(lines)
+PYEOF
+  if cmp -s "$tmp/x/episodes.jsonl" "$tmp/$order/x/episodes.jsonl"; then bad "${order}_copy_reordered"; fi
+  (cd "$tmp" && "$BOKBO" report x --epsilon 0.05,0.1 --splits 200 --out "$tmp/ord_a" >/dev/null 2>&1)
+  (cd "$tmp/$order" && "$BOKBO" report x --epsilon 0.05,0.1 --splits 200 --out "$tmp/ord_b" \
+    >/dev/null 2>&1)
+  cmp -s "$tmp/ord_a/report.json" "$tmp/ord_b/report.json" && cmp -s "$tmp/ord_a/report.md" \
+    "$tmp/ord_b/report.md" && ok "report_order_free_$order" || bad "report_order_free_$order"
+  rm -rf "$tmp/ord_a" "$tmp/ord_b"
+done
+
 "$PY" - "$tmp" <<'PYEOF' && ok report_figures_agree || bad report_figures_agree
 import json, math, sys
 import numpy as np

@@ -88,8 +88,10 @@ Test(load, records_become_exact_arrays) {
   cr_assert_str_eq(L->groups[0].sampling, "perturb");
   cr_assert_float_eq(L->groups[0].value, 0.1, 1e-12);
   cr_assert_float_eq(L->groups[1].value, 0.2, 1e-12);
-  int group[3] = {0, 1, 0}, task[3] = {0, 3, 3}, init[3] = {0, 1, 2}, off[4] = {0, 2, 3, 3};
-  unsigned char succ[3] = {1, 0, 1};
+  // episodes sorted by (group, task, init, seed): the file's third record (sigma 0.1,
+  // no decisions) comes before its second (sigma 0.2)
+  int group[3] = {0, 0, 1}, task[3] = {0, 3, 3}, init[3] = {0, 2, 1}, off[4] = {0, 2, 2, 3};
+  unsigned char succ[3] = {1, 1, 0};
   for (int i = 0; i < 3; i++) {
     cr_assert_eq(L->ep_group[i], group[i]);
     cr_assert_eq(L->ep_task[i], task[i]);
@@ -120,6 +122,51 @@ Test(load, records_become_exact_arrays) {
   cr_assert(isnan(L->dis_mean[2]));
   bk_load_free(L);
   remove_run(dir);
+}
+
+// the same records in the opposite order give the same arrays: groups sorted by value,
+// episodes by (group, task, init, seed), each episode's decisions moved with it
+static const char* kThreeReversed =
+  EP(3, 1, 0.2, false, 1, DEC(0, 1.5, null, false, 0, "[null,null]", "[null,null]", "null"))
+  EP(3, 2, 0.1, true, 0, "")
+  EP(0, 0, 0.1, true, 2, DEC(0, 0.25, false, true, 3.5, "[-1,-3]", "[0.5,1.5]",
+                             "{\"trans\":0.1,\"rot\":0.2,\"grip\":0.3,\"total\":0.1}") ","
+                         DEC(1, null, true, true, 7, "[null,-2]", "[2,null]", "null"));
+
+Test(load, order_of_records_does_not_matter) {
+  char da[256], db[256], err[512];
+  make_run(da, sizeof da, kThree);
+  make_run(db, sizeof db, kThreeReversed);
+  const char* a_dirs[1] = {da}, *b_dirs[1] = {db};
+  bk_load_t* A = bk_load_runs(a_dirs, 1, NULL, err, sizeof err);
+  cr_assert_not_null(A, "%s", err);
+  bk_load_t* B = bk_load_runs(b_dirs, 1, NULL, err, sizeof err);
+  cr_assert_not_null(B, "%s", err);
+  cr_assert_eq(B->n_groups, 2);
+  cr_assert_float_eq(B->groups[0].value, 0.1, 1e-12);  // though 0.2 comes first in the file
+  cr_assert_eq(A->n_episodes, B->n_episodes);
+  cr_assert_eq(A->n_decisions, B->n_decisions);
+  for (int i = 0; i < A->n_episodes; i++) {
+    cr_assert_eq(A->ep_group[i], B->ep_group[i]);
+    cr_assert_eq(A->ep_task[i], B->ep_task[i]);
+    cr_assert_eq(A->ep_init[i], B->ep_init[i]);
+    cr_assert_eq(A->ep_success[i], B->ep_success[i]);
+    cr_assert_eq(A->ep_offset[i + 1], B->ep_offset[i + 1]);
+  }
+  for (int j = 0; j < A->n_decisions; j++) {
+    cr_assert(A->s[j] == B->s[j], "decision %d: %g vs %g", j, A->s[j], B->s[j]);
+    cr_assert_eq(A->v_expert[j], B->v_expert[j]);
+    cr_assert_eq(A->v_global[j], B->v_global[j]);
+    for (int c = 0; c < 3; c++) cr_assert(A->peak[3 * j + c] == B->peak[3 * j + c]);
+  }
+  // the sigma 0.2 episode (task 3 init 1) is last, with its one decision (score 1.5)
+  cr_assert_eq(B->ep_group[2], 1);
+  cr_assert_eq(B->ep_init[2], 1);
+  cr_assert_float_eq(B->s[B->ep_offset[2]], 1.5, 1e-12);
+  bk_load_free(A);
+  bk_load_free(B);
+  remove_run(da);
+  remove_run(db);
 }
 
 Test(load, training_episodes_are_left_out) {

@@ -290,6 +290,103 @@ static int load_dir(bk_load_t* L, const char* dir, const bk_load_exclude_t* ex, 
   return rc;
 }
 
+/* ---- canonical order: the report must not depend on the order workers wrote records ---- */
+
+typedef struct { const bk_load_group_t* g; int old; } gkey_t;
+typedef struct { int g, task, init, seed, run, old; } ekey_t;
+
+static int cmp_group(const void* a, const void* b) {
+  const bk_load_group_t* x = ((const gkey_t*)a)->g, *y = ((const gkey_t*)b)->g;
+  int c = strcmp(x->suite, y->suite);
+  if (!c) c = strcmp(x->sampling, y->sampling);
+  if (!c && !bk_sample_same_value(x->value, y->value)) c = x->value < y->value ? -1 : 1;
+  return c;
+}
+
+static int cmp_episode(const void* a, const void* b) {
+  const ekey_t* x = a, *y = b;
+  const int kx[5] = {x->g, x->task, x->init, x->seed, x->run};
+  const int ky[5] = {y->g, y->task, y->init, y->seed, y->run};
+  for (int i = 0; i < 5; i++) {
+    if (kx[i] != ky[i]) return kx[i] < ky[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+// groups sorted by (suite, sampling, value); ep_group renumbered
+static int sort_groups(bk_load_t* L) {
+  int n = L->n_groups;
+  gkey_t* k = malloc((size_t)(n ? n : 1) * sizeof *k);
+  bk_load_group_t* g = malloc((size_t)(n ? n : 1) * sizeof *g);
+  int* to = malloc((size_t)(n ? n : 1) * sizeof *to);
+  int rc = k && g && to ? 0 : BK_ENOMEM;
+  if (!rc) {
+    for (int i = 0; i < n; i++) k[i] = (gkey_t){&L->groups[i], i};
+    qsort(k, (size_t)n, sizeof *k, cmp_group);
+    for (int i = 0; i < n; i++) g[i] = *k[i].g, to[k[i].old] = i;
+    memcpy(L->groups, g, (size_t)n * sizeof *g);
+    for (int e = 0; e < L->n_episodes; e++) L->ep_group[e] = to[L->ep_group[e]];
+  }
+  free(k); free(g); free(to);
+  return rc;
+}
+
+// dst[i] = src[perm[i]] for n items of sz bytes each, in place through a scratch copy
+static int permute(void* base, const int* perm, int n, size_t sz) {
+  char* tmp = malloc((size_t)(n ? n : 1) * sz);
+  if (!tmp) return BK_ENOMEM;
+  for (int i = 0; i < n; i++) memcpy(tmp + (size_t)i * sz, (char*)base + (size_t)perm[i] * sz, sz);
+  memcpy(base, tmp, (size_t)n * sz);
+  free(tmp);
+  return 0;
+}
+
+// one per-decision array (m values per decision) reordered episode by episode
+static int permute_decisions(const bk_load_t* L, const int* perm, void* base, size_t sz, int m) {
+  char* tmp = malloc((size_t)(L->n_decisions ? L->n_decisions : 1) * m * sz);
+  if (!tmp) return BK_ENOMEM;
+  size_t at = 0;
+  for (int i = 0; i < L->n_episodes; i++) {
+    int o = perm[i];
+    size_t from = (size_t)L->ep_offset[o] * m * sz, len = (size_t)(L->ep_offset[o + 1] - L->ep_offset[o]) * m * sz;
+    memcpy(tmp + at, (char*)base + from, len);
+    at += len;
+  }
+  memcpy(base, tmp, at);
+  free(tmp);
+  return 0;
+}
+
+// episodes sorted by (group, task, init, seed, run), their decisions with them
+static int sort_episodes(bk_load_t* L) {
+  int n = L->n_episodes, rc = 0;
+  ekey_t* k = malloc((size_t)(n ? n : 1) * sizeof *k);
+  int* perm = malloc((size_t)(n ? n : 1) * sizeof *perm);
+  if (!k || !perm) rc = BK_ENOMEM;
+  for (int i = 0; !rc && i < n; i++) {
+    k[i] = (ekey_t){L->ep_group[i], L->ep_task[i], L->ep_init[i], L->ep_seed[i], L->ep_run[i], i};
+  }
+  if (!rc) {
+    qsort(k, (size_t)n, sizeof *k, cmp_episode);
+    for (int i = 0; i < n; i++) perm[i] = k[i].old;
+  }
+#define D(f, m) if (!rc) rc = permute_decisions(L, perm, L->f, sizeof(*L->f), m)
+  D(s, 1); D(v_expert, 1); D(v_global, 1); D(peak, 3); D(conf_mean, 1); D(dis_mean, 1); D(err, 3);
+#undef D
+#define E(f) if (!rc) rc = permute(L->f, perm, n, sizeof(*L->f))
+  E(ep_run); E(ep_group); E(ep_task); E(ep_init); E(ep_seed); E(ep_success); E(ep_predictor);
+#undef E
+  if (!rc) {  // offsets last: the decision moves above read the old ones
+    int* len = malloc((size_t)(n ? n : 1) * sizeof *len);
+    if (!len) rc = BK_ENOMEM;
+    for (int i = 0; !rc && i < n; i++) len[i] = L->ep_offset[perm[i] + 1] - L->ep_offset[perm[i]];
+    for (int i = 0; !rc && i < n; i++) L->ep_offset[i + 1] = L->ep_offset[i] + len[i];
+    free(len);
+  }
+  free(k); free(perm);
+  return rc;
+}
+
 bk_load_t* bk_load_runs(const char* const* dirs, int ndir, const bk_load_exclude_t* exclude,
                         char* err, int err_sz) {
   bk_load_t* L = calloc(1, sizeof *L);
@@ -304,6 +401,9 @@ bk_load_t* bk_load_runs(const char* const* dirs, int ndir, const bk_load_exclude
     rc = bk_fail(err, err_sz, BK_EINVAL, "no episodes left (all %d excluded as training episodes)",
                  L->n_excluded);
   }
+  if (!rc) rc = sort_groups(L);
+  if (!rc) rc = sort_episodes(L);
+  if (rc == BK_ENOMEM) bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
   if (rc) {
     bk_load_free(L);
     return NULL;

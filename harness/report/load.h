@@ -6,6 +6,10 @@
  * is pooled. Per decision the loader keeps what the report needs (risk score, verdicts,
  * peaks, candidate signals, per-group error), not the per-step forces.
  *
+ * Order: groups are sorted by (suite, sampling, value) and episodes by (group, task,
+ * init, seed, run directory), so every figure is the same whatever order the workers
+ * wrote the records in (a run's file is in completion order).
+ *
  * Conventions: a null risk score s becomes +inf (the decision always abstains); a null
  * verdict is -1; a missing confidence, disagreement or error is NaN. */
 #ifndef BK_REPORT_LOAD_H
@@ -34,7 +38,7 @@ typedef struct {
   int n_runs, n_groups, n_episodes, n_decisions;
   int n_excluded;               /* episodes left out as training episodes */
   bk_load_run_t* runs;          /* [n_runs] */
-  bk_load_group_t* groups;      /* [n_groups], in order of first appearance */
+  bk_load_group_t* groups;      /* [n_groups], sorted by (suite, sampling, value) */
   /* per episode */
   int* ep_run;                  /* index into runs */
   int* ep_group;                /* index into groups */
