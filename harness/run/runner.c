@@ -21,6 +21,7 @@
 #include "run/record.h"
 #include "run/recorder.h"
 #include "run/shard.h"
+#include "run/startcache.h"
 #include "sim/scenes.h"
 
 typedef struct {
@@ -31,6 +32,7 @@ typedef struct {
 typedef struct {
   const bk_run_cfg_t* cfg;
   bk_world_t* worlds[BK_SUITE_NTASK];
+  bk_startcache_t* starts[BK_SUITE_NTASK]; /* per task, shared by the workers */
   char suite_name[96];
   char run_id[256];
   job_t* jobs;
@@ -131,12 +133,24 @@ static void finish_episode(worker_t* wk) {
   pthread_mutex_unlock(&r->lock);
 }
 
-// the context for a task; jobs come sorted by task, so a worker holds one at a time
+// a context without the run's shared start cache of its task (which the run frees)
+static void ctx_free(bk_episode_ctx_t* ctx) {
+  if (ctx) ctx->start = NULL;
+  bk_episode_ctx_free(ctx);
+}
+
+// the context for a task; jobs come sorted by task, so a worker holds one at a time. Its
+// episodes start from the run's start cache of the task: a (task, init) the other worker
+// already started (another sampling value, another seed) is a copy, not a recomputation
 static bk_episode_ctx_t* ctx_for(worker_t* wk, int task) {
   if (wk->ctx && wk->ctx_task == task) return wk->ctx;
-  bk_episode_ctx_free(wk->ctx);
+  ctx_free(wk->ctx);
   wk->ctx = bk_episode_ctx_create(wk->run->worlds[task], &wk->run->cfg->ep);
   wk->ctx_task = task;
+  if (wk->ctx) {
+    bk_startcache_free(wk->ctx->start);
+    wk->ctx->start = wk->run->starts[task];
+  }
   return wk->ctx;
 }
 
@@ -358,6 +372,8 @@ static int build_worlds(run_t* r, char* err, int err_sz) {
     if (r->worlds[t]) continue;
     r->worlds[t] = bk_scenes_world_file(c->scenes, c->suite, t, c->task_file, err, err_sz);
     if (!r->worlds[t]) return BK_ENOENT;
+    r->starts[t] = bk_startcache_create(r->worlds[t]);
+    if (!r->starts[t]) return bk_fail(err, err_sz, BK_ENOMEM, "out of memory");
   }
   return 0;
 }
@@ -387,7 +403,7 @@ static int run_workers(run_t* r, char* err, int err_sz) {
   for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
   for (int i = 0; wk && i < n; i++) {
     if (wk[i].policy) c->policy->destroy(wk[i].policy);
-    bk_episode_ctx_free(wk[i].ctx);
+    ctx_free(wk[i].ctx);
     bk_recorder_free(wk[i].rec);
     bk_episode_release(&wk[i].ep);
     bk_sb_free(&wk[i].line);
@@ -444,7 +460,10 @@ int bk_run(const bk_run_cfg_t* cfg, bk_run_summary_t* sum, char* err, int err_sz
   sum->seconds = now_s() - t0;
   if (r.fd >= 0) close(r.fd);
   if (r.trace_fd >= 0) close(r.trace_fd);
-  for (int t = 0; t < BK_SUITE_NTASK; t++) bk_world_free(r.worlds[t]);
+  for (int t = 0; t < BK_SUITE_NTASK; t++) {
+    bk_startcache_free(r.starts[t]);
+    bk_world_free(r.worlds[t]);
+  }
   free(r.jobs);
   pthread_mutex_destroy(&r.lock);
   return rc;

@@ -1,5 +1,6 @@
 #include "run/startcache.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ struct bk_startcache {
   const bk_world_t* w;
   int nstate, next;
   long computed, copied;
+  pthread_mutex_t lock;        /* the workers of a run share one cache per world */
   entry_t e[BK_STARTCACHE_CAP];
 };
 
@@ -28,6 +30,7 @@ bk_startcache_t* bk_startcache_create(const bk_world_t* w) {
   const mjModel* m = w->m;
   c->w = w;
   c->nstate = m->nq + 2 * m->nv + m->na + m->nu + 7 * m->nmocap;
+  pthread_mutex_init(&c->lock, NULL);
   return c;
 }
 
@@ -37,12 +40,15 @@ void bk_startcache_free(bk_startcache_t* c) {
     free(c->e[i].state);
     bk_osc_free(c->e[i].osc);
   }
+  pthread_mutex_destroy(&c->lock);
   free(c);
 }
 
-void bk_startcache_counts(const bk_startcache_t* c, long* computed, long* copied) {
+void bk_startcache_counts(bk_startcache_t* c, long* computed, long* copied) {
+  pthread_mutex_lock(&c->lock);
   *computed = c->computed;
   *copied = c->copied;
+  pthread_mutex_unlock(&c->lock);
 }
 
 // copies the primary state between d and a flat buffer (to_d: buffer -> d)
@@ -68,7 +74,7 @@ static entry_t* find(bk_startcache_t* c, int init, const bk_shift_t* shift) {
   return NULL;
 }
 
-// computes the start into d and osc and keeps it in a slot; NULL when out of memory
+// keeps the start in d and osc in a slot (the oldest is replaced); NULL when out of memory
 static entry_t* keep(bk_startcache_t* c, const bk_osc_t* osc, mjData* d, int init,
                      const bk_shift_t* shift) {
   entry_t* e = &c->e[c->next];
@@ -87,8 +93,8 @@ static entry_t* keep(bk_startcache_t* c, const bk_osc_t* osc, mjData* d, int ini
   return e;
 }
 
-// the kept start into d and osc, derived quantities recomputed
-static void restore(const bk_startcache_t* c, const entry_t* e, bk_osc_t* osc, mjData* d) {
+// the kept start's primary state into d and osc (under the lock: a slot may be reused)
+static void restore_state(const bk_startcache_t* c, const entry_t* e, bk_osc_t* osc, mjData* d) {
   const mjModel* m = c->w->m;
   d->pstack = 0;  // nothing lives on the stack between steps (an engine error may have left it)
   d->time = e->time;
@@ -97,20 +103,28 @@ static void restore(const bk_startcache_t* c, const entry_t* e, bk_osc_t* osc, m
   mju_zero(d->xfrc_applied, 6 * m->nbody);
   memcpy(d->warning, e->warning, sizeof d->warning);
   bk_osc_copy(osc, e->osc);
-  bk_episode_forward(m, d);
 }
 
 int bk_startcache_start(bk_startcache_t* c, bk_osc_t* osc, mjData* d, int init,
                         const bk_shift_t* shift, char* err, int err_sz) {
+  pthread_mutex_lock(&c->lock);
   entry_t* e = find(c, init, shift);
   if (e) {
     c->copied++;
   } else {
+    // computed outside the lock; a worker that computed the same start meanwhile got the
+    // same bits, and the one kept first is what both restore
+    pthread_mutex_unlock(&c->lock);
     int rc = bk_episode_start(c->w, osc, d, init, shift, err, err_sz);
     if (rc) return rc;
-    if (!(e = keep(c, osc, d, init, shift))) return bk_fail(err, err_sz, BK_ENOMEM, "start cache: out of memory");
+    pthread_mutex_lock(&c->lock);
     c->computed++;
+    if (!(e = find(c, init, shift))) e = keep(c, osc, d, init, shift);
   }
-  restore(c, e, osc, d);
+  if (e) restore_state(c, e, osc, d);
+  pthread_mutex_unlock(&c->lock);
+  if (!e) return bk_fail(err, err_sz, BK_ENOMEM, "start cache: out of memory");
+  // derived quantities recomputed outside the lock
+  bk_episode_forward(c->w->m, d);
   return 0;
 }

@@ -1,9 +1,11 @@
-/* bk_startcache: the starts of a worker's episodes, kept.
+/* bk_startcache: the starts of a run's episodes, kept.
  *
  * An episode's start (the init state, then 10 settle steps of an opening gripper:
  * bk_episode_start) is a pure function of (world, init id, shift) and costs hundreds of
- * physics steps. A cache belongs to one worker and one world; the first start of an
- * (init, shift) is computed and kept, later ones are copies. Every start, computed or
+ * physics steps. A cache belongs to one world and may be shared by the workers of a run
+ * (its calls are thread-safe; the runner keeps one per task); the first start of an
+ * (init, shift) is computed and kept, later ones are copies. Two workers that miss the
+ * same start at once both compute it (the same bits) and restore the one kept first. Every start, computed or
  * kept, ends with the same restore (time, positions, velocities, actuator states and
  * controls, mocap poses, the solver's warm start, MuJoCo's warning counters, the
  * controller's state; then mj_forward), so an episode's record does not depend on
@@ -32,6 +34,6 @@ int bk_startcache_start(bk_startcache_t* c, bk_osc_t* osc, mjData* d, int init,
                         const bk_shift_t* shift, char* err, int err_sz);
 
 /* Starts computed (misses) and copied (hits) so far. */
-void bk_startcache_counts(const bk_startcache_t* c, long* computed, long* copied);
+void bk_startcache_counts(bk_startcache_t* c, long* computed, long* copied);
 
 #endif
