@@ -52,6 +52,10 @@ Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
   cr_assert_not_null(a);
   cr_expect(strstr(a, "**not reproduced**") < strstr(a, "\n"), "%s", a);
   cr_expect(strstr(sb2.s, "Coverage is low because simvla violates in 0.120") != NULL, "%s", sb2.s);
+  // it names the settings measured outside the run that pass 0.3, the oracle scorer among them
+  a = strstr(sb2.s, "Coverage is low");
+  cr_expect(strstr(a, "lookahead (oracle) scorer in place of the predictor at the default margin "
+                      "(0.37)") < strstr(a, "\n"), "%s", a);
   bk_sb_free(&sb2);
   // hold 0.2: explained by the pooled row's executed-violation rate and mean test risk
   cJSON* hold = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "hold_rate"), 0);
@@ -61,6 +65,13 @@ Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
   a = strstr(sb3.s, "The hold rate misses");
   cr_assert_not_null(a, "%s", sb3.s);
   cr_expect(strstr(a, "0.040 pooled") && strstr(a, "included: 0.031") && strstr(a, "With 0.120"), "%s", a);
+  // no measured setting reaches the rule: said plainly, with the nearest (the oracle) named,
+  // and the rule's figures from headline.h
+  const char* e = strstr(a, "\n");
+  const char* none = strstr(a, "no setting tried reaches hold >= 0.8 with coverage > 0.3.");
+  cr_expect(none && none < e, "%s", a);
+  const char* near = strstr(a, "The nearest is the lookahead (oracle) scorer");
+  cr_expect(near && near > none && near < e && strstr(near, "hold 0.755, coverage 0.371") < e, "%s", a);
   bk_sb_free(&sb3);
   cJSON_Delete(doc);
 }
