@@ -207,6 +207,16 @@ t1 = re.findall(r"((?:pi0\.5|HSR-SmolVLA) [\w -]*?\d+k) (\d+\.\d+), (\d+\.\d+), 
 assert len(t1) == 3 and [[n] + [float(x) for x in v] for n, *v in t1] == data["table_1"]["rows"], t1
 PYEOF
 
+# a run still being written (its last line cut off): the record is left out, with a warning
+mkdir -p "$tmp/cut"
+cp "$tmp/x/run.json" "$tmp/cut/"
+head -c -20 "$tmp/x/episodes.jsonl" >"$tmp/cut/episodes.jsonl"
+check cut_off_last_line 0 "$BOKBO" report "$tmp/cut" --splits 20 --out "$tmp/rep_cut"
+expect_in cut_off_warned "$tmp/err" "in a cut-off line"
+n_all=$(wc -l <"$tmp/x/episodes.jsonl")
+"$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); n=sum(g['episodes'] for g in d['groups']); assert n==int(sys.argv[2])-1, n" \
+  "$tmp/rep_cut/report.json" "$n_all" && ok cut_off_record_left_out || bad cut_off_record_left_out
+
 # bad input: exit 2, file:line, nothing written
 mkdir -p "$tmp/broken"
 cp "$tmp/x/run.json" "$tmp/broken/"

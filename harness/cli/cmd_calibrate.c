@@ -190,6 +190,11 @@ int bk_cmd_calibrate(int argc, char** argv) {
     bk_cli_error("calibrate", "%s", err);
     return BK_EXIT_USAGE;
   }
+  if (L->n_partial) {
+    fprintf(stderr, "bokbo: calibrate: warning: %s/episodes.jsonl ends in a cut-off line (a run "
+            "still writing, or interrupted: finish it with 'bokbo run --resume'); that record is "
+            "left out\n", o.run);
+  }
   cJSON* doc = header(&o, L);
   rc = calibrate_all(&o, L, doc, err, sizeof err);
   if (!rc) {

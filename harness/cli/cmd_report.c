@@ -277,6 +277,11 @@ static bk_load_t* load(const opts_t* o, char* err, int err_sz) {
   if (o->exclude && bk_load_exclude_read(o->exclude, &ex, err, err_sz)) return NULL;
   bk_load_t* L = bk_load_runs(o->dirs, o->ndir, o->exclude ? &ex : NULL, err, err_sz);
   bk_load_exclude_free(&ex);
+  if (L && L->n_partial) {
+    fprintf(stderr, "bokbo: report: warning: %d run(s) end in a cut-off line (a run still "
+            "writing, or interrupted: finish it with 'bokbo run --resume'); that record is left "
+            "out\n", L->n_partial);
+  }
   return L;
 }
 

@@ -281,7 +281,9 @@ static int load_dir(bk_load_t* L, const char* dir, const bk_load_exclude_t* ex, 
   if (rc) return rc;
   L->n_runs++;
   int before = L->n_episodes + L->n_excluded;
-  rc = bk_file_lines(path, take_line, &p, NULL, err, err_sz);
+  int partial = 0;
+  rc = bk_file_lines(path, take_line, &p, &partial, err, err_sz);
+  if (partial) L->n_partial++;
   bk_scan_rec_free(&p.rec);
   bk_record_free(&p.full);
   if (!rc && L->n_episodes + L->n_excluded == before) {

@@ -37,6 +37,7 @@ typedef struct {
 typedef struct {
   int n_runs, n_groups, n_episodes, n_decisions;
   int n_excluded;               /* episodes left out as training episodes */
+  int n_partial;                /* runs whose episodes.jsonl ends in a cut-off line (left out) */
   bk_load_run_t* runs;          /* [n_runs] */
   bk_load_group_t* groups;      /* [n_groups], sorted by (suite, sampling, value) */
   /* per episode */
