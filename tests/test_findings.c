@@ -19,8 +19,10 @@ static const char* kDoc =
     " {\"suite\":\"libero_object\",\"unit\":\"episode\",\"inflation\":9.0}],"
     "\"min_task_hold\":["
     " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.1,\"epsilon\":0.1,\"pooled\":0.6,\"mondrian\":0.9},"
-    " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.2,\"epsilon\":0.1,\"pooled\":0.6,\"mondrian\":1.0}],"
+    " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.2,\"epsilon\":0.1,\"pooled\":0.6,\"mondrian\":1.0},"
+    " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.05,\"epsilon\":0.1,\"pooled\":0.6,\"mondrian\":0.95}],"
     "\"coverage\":["
+    " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.05,\"epsilon\":0.1,\"mondrian\":0.001},"
     " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.1,\"epsilon\":0.1,\"mondrian\":0.5},"
     " {\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.2,\"epsilon\":0.1,\"mondrian\":0}]}";
 
@@ -42,11 +44,14 @@ Test(findings, verdicts_follow_the_tables) {
   const char* c = strstr(s, "inflates");
   cr_assert_not_null(c);
   cr_expect(strstr(c, "1.2x") && strstr(c, "**not reproduced**") < strstr(c, "\n"), "%s", c);
-  // Mondrian: one countable setting (0.9 > 0.6) and one trivial (coverage 0)
+  // Mondrian: one countable setting (0.9 > 0.6 at coverage 0.5) and two trivial: coverage 0,
+  // and coverage 0.001 (0.95 > 0.6 by abstaining on nearly everything: below the minimum
+  // coverage 0.3, so not counted; the old rule, coverage > 0, counted it)
   const char* d = strstr(s, "Mondrian");
   cr_assert_not_null(d);
-  cr_expect(strstr(d, "higher in 1 of 1") != NULL, "%s", d);
-  cr_expect(strstr(d, "1 setting(s) Mondrian abstains on everything") != NULL, "%s", d);
+  cr_expect(strstr(d, "higher in 1 of 1 settings") != NULL, "%s", d);
+  cr_expect(strstr(d, "covers >= 0.3 of episodes") != NULL, "%s", d);
+  cr_expect(strstr(d, "2 setting(s) Mondrian abstains on everything or nearly") != NULL, "%s", d);
   bk_sb_free(&sb);
   cJSON_Delete(doc);
 }

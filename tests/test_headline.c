@@ -76,6 +76,33 @@ Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
   cJSON_Delete(doc);
 }
 
+// the Mondrian verdict needs Mondrian coverage >= 0.3, as pooled CRC's does: a CI run had
+// printed "reproduced" for a worst-task hold raised by abstaining (Mondrian coverage 0.000,
+// i.e. > 0 but under 0.0005); the old rule (coverage > 0) passed both cases below
+Test(headline, mondrian_needs_the_minimum_coverage) {
+  const double covs[3] = {0.0004, 0.29, 0.3};
+  const int ok[3] = {0, 0, 1};
+  for (int i = 0; i < 3; i++) {
+    cJSON* doc = cJSON_Parse(kDoc);
+    cr_assert_not_null(doc);
+    cJSON* cov = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "coverage"), 1);
+    cJSON_ReplaceItemInObject(cov, "mondrian", cJSON_CreateNumber(covs[i]));
+    bk_sb_t sb = {0};
+    bk_head_write(doc, &sb);
+    const char* b = strstr(sb.s, "Mondrian raises");
+    cr_assert_not_null(b, "%s", sb.s);
+    const char* e = strstr(b, "\n");
+    cr_expect(strstr(b, "Mondrian coverage >= 0.3, as for pooled CRC") != NULL, "%s", b);
+    cr_expect(strstr(b, "0.600 -> 0.800") && strstr(b, "0.600 -> 0.800") < e, "%s", b);
+    const char* v = strstr(b, ok[i] ? "**reproduced**" : "**not reproduced**");
+    cr_expect(v && v < e, "coverage %g: %s", covs[i], b);
+    const char* why = strstr(sb.s, "abstains on nearly every episode");
+    cr_expect((why != NULL) == !ok[i], "coverage %g: %s", covs[i], sb.s);
+    bk_sb_free(&sb);
+    cJSON_Delete(doc);
+  }
+}
+
 Test(headline, nothing_without_the_shifted_suite) {
   cJSON* doc = cJSON_Parse("{\"groups\":[{\"suite\":\"libero_object\",\"sampling\":\"perturb\",\"value\":0.1,\"episodes\":10}]}");
   bk_sb_t sb = {0};

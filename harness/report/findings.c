@@ -115,7 +115,9 @@ static void safety(bk_sb_t* sb, const cJSON* doc, const char* suite) {
   cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "min_task_hold")) {
     double p = num(r, "pooled"), m = num(r, "mondrian");
     if (!is(r, "suite", suite) || !isfinite(p) || !isfinite(m) || p >= 1.0) continue;
-    if (mondrian_coverage(doc, r) <= 0) {  // abstaining on everything holds trivially
+    // abstaining on (nearly) everything holds trivially: below the headline's minimum
+    // coverage a Mondrian hold certifies nothing
+    if (!(mondrian_coverage(doc, r) >= BK_HEAD_COVERAGE)) {
       trivial++;
       continue;
     }
@@ -124,15 +126,16 @@ static void safety(bk_sb_t* sb, const cJSON* doc, const char* suite) {
   }
   if (rows) {
     bk_sb_printf(sb, "- Mondrian raises the worst task's hold fraction (paper: 0.71 -> 0.93): higher in "
-                     "%d of %d settings where pooled CRC misses on some task and Mondrian executes "
-                     "anything, %s.\n", up, rows, verdict(2 * up > rows));
+                     "%d of %d settings where pooled CRC misses on some task and Mondrian covers "
+                     ">= %.1f of episodes, %s.\n", up, rows, BK_HEAD_COVERAGE, verdict(2 * up > rows));
   } else {
     bk_sb_puts(sb, "- Mondrian against pooled worst-task hold (paper: 0.71 -> 0.93): **not testable here**");
   }
   if (trivial) {
-    bk_sb_printf(sb, "%s %d setting(s) Mondrian abstains on everything (per-task calibration sets "
-                     "smaller than 1/epsilon - 1 certify no threshold), so its hold there is trivial "
-                     "and not counted.\n", rows ? "  In" : ": in", trivial);
+    bk_sb_printf(sb, "%s %d setting(s) Mondrian abstains on everything or nearly (coverage below "
+                     "%.1f: per-task calibration sets too small, or too few violation-free episodes, "
+                     "to certify a useful threshold), so its hold there is trivial and not counted.\n",
+                 rows ? "  In" : ": in", trivial, BK_HEAD_COVERAGE);
   } else if (!rows) {
     bk_sb_puts(sb, ".\n");
   }
