@@ -6,7 +6,8 @@
  *    the support or miss;
  *  - wrong object: with probability `distractor` the policy goes for another object of the
  *    scene (it sees the target where a distractor is);
- *  - a 256-bin categorical distribution per action dimension around the intended action,
+ *  - a categorical distribution per action dimension around the intended action, on OpenVLA's
+ *    255-bin grid (its centres include 0, the gripper's "hold"; policies/tokens.h),
  *    p(b) ~ exp(-(c_b - a)^2 / (2 spread^2)), c_b the bin centres in [-1, 1]: greedy
  *    decoding takes the most likely bin, temperature T samples p^(1/T), and the
  *    log-probability of any chunk (e.g. a perturbed candidate) is the mean over its
@@ -222,7 +223,7 @@ static double logprob(void* self, const bk_obs_t* obs, const double* chunk, int 
 
 const bk_policy_ops_t bk_simvla_policy = {
   .name = "simvla",
-  .help = "simulated VLA: expert + perception offset, wrong-object choice, 256-bin action tokens",
+  .help = "simulated VLA: expert + perception offset, wrong-object choice, 255-bin action tokens",
   .flags = BK_POLICY_PRIVILEGED | BK_POLICY_DISTRIBUTION,
   .create = create,
   .reset = reset,

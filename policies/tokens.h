@@ -1,13 +1,19 @@
-/* bk_tokens: a 256-bin categorical distribution over one action number in [-1, 1],
+/* bk_tokens: a categorical distribution over one action number in [-1, 1], on OpenVLA's
+ * action grid (256 uniform edges over [-1, 1], so 255 bins whose centres include 0),
  * centred on an intended value:  log p(b) = -(c_b - a)^2 / (2 spread^2) - log Z,
- * c_b = -1 + (2b + 1)/256. Greedy decoding takes the most likely bin; temperature T
- * samples p^(1/T) (normalised). */
+ * c_b = -1 + (2b + 1)/255. Greedy decoding takes the most likely bin; temperature T
+ * samples p^(1/T) (normalised).
+ *
+ * 0 must be a bin centre: robosuite's gripper acts on the sign of its number (close,
+ * open, or hold at 0), and the expert holds its pre-grasp opening with 0. An earlier grid
+ * of 256 centres had none at 0, so greedy decoding turned every "hold" into "open"
+ * (-1/256), and simvla opened the gripper fully whenever the expert held it. */
 #ifndef BK_POLICY_TOKENS_H
 #define BK_POLICY_TOKENS_H
 
 #include "core/rng.h"
 
-#define BK_NBIN 256
+#define BK_NBIN 255            /* bins; centre (BK_NBIN - 1) / 2 is 0 */
 
 double bk_tokens_centre(int b);
 int bk_tokens_bin(double v);

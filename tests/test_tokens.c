@@ -85,3 +85,26 @@ Test(tokens, higher_temperature_spreads_the_draws) {
   cr_expect_float_eq(var[0], 0.5 * 0.01, 0.1 * 0.005);
   cr_expect_float_eq(var[1], 2.0 * 0.01, 0.1 * 0.02);
 }
+
+// OpenVLA's grid: 255 bins over [-1, 1] whose middle centre is exactly 0, so greedy
+// decoding keeps the sign of every number (robosuite's gripper acts on the sign: a "hold"
+// of 0 decoded as -1/256, as on the earlier 256-centre grid, opened the gripper)
+Test(tokens, zero_is_a_centre_and_greedy_keeps_the_sign) {
+  cr_expect_eq(BK_NBIN, 255);
+  cr_expect_eq(bk_tokens_centre((BK_NBIN - 1) / 2), 0.0);
+  // centres are the midpoints of numpy.linspace(-1, 1, 256)
+  for (int b = 0; b < BK_NBIN; b++) {
+    double lo = -1.0 + 2.0 * b / 255, hi = -1.0 + 2.0 * (b + 1) / 255;
+    cr_assert_float_eq(bk_tokens_centre(b), 0.5 * (lo + hi), 1e-15, "bin %d", b);
+  }
+  bk_rng_t rng;
+  uint64_t key[1] = {5};
+  bk_rng_seed(&rng, key, 1);
+  const double as[5] = {-1.0, -0.3, 0.0, 0.3, 1.0};
+  for (int i = 0; i < 5; i++) {
+    double g;
+    bk_tokens_decode(as[i], 0.1, 0.0, &rng, &g);
+    cr_expect_eq((g > 0) - (g < 0), (as[i] > 0) - (as[i] < 0), "a = %g decoded %g", as[i], g);
+    cr_expect_leq(fabs(g - as[i]), 1.0 / 255 + 1e-15, "a = %g decoded %g", as[i], g);
+  }
+}
