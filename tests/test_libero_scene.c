@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "policies/policy.h"
+#include "run/episode.h"
+#include "run/guard.h"
 #include "sim/initstate.h"
 #include "sim/libero_init.h"
 #include "sim/libero_scene.h"
@@ -238,4 +241,49 @@ Test(libero_scene, soup_dropped_into_the_basket_satisfies_in) {
   cr_expect_eq(goal_after_drop(w, d, "alphabet_soup_1", inside), 1);
   mj_deleteData(d);
   bk_world_free(w);
+}
+
+/* the buffers bokbo gives LIBERO's scenes (<size> in base_model): a quarter of each is
+ * enough for busy episodes (simvla at perturbation sigma 0.2, whole episodes of LIBERO's
+ * init states), so that no episode loses a contact or a constraint to a full buffer, while an
+ * mjData stays small (MuJoCo 2.2.2 reserves njmax^2 for the dense constraint matrix) */
+static void libero_buffers_fit(const char* suite, int task, int max_steps) {
+  bk_guard_install();
+  bk_world_t* w = make(suite, task);
+  bk_episode_cfg_t cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.max_steps = max_steps;
+  cfg.chunk = cfg.open_loop = 8;
+  cfg.k = 8;
+  cfg.sampling.mode = BK_SAMPLE_PERTURB;
+  cfg.sampling.value = 0.2;
+  cfg.scorer = BK_SCORER_DISAGREEMENT;
+  const bk_policy_ops_t* simvla = bk_policy_find("simvla");
+  char err[256];
+  void* p = simvla->create(NULL, err, sizeof err);
+  bk_episode_ctx_t* ctx = bk_episode_ctx_create(w, &cfg);
+  bk_episode_t ep;
+  cr_assert(p && ctx && bk_episode_alloc(&ep, cfg.max_steps, 0) == 0);
+  for (int init = 0; init < 2; init++) {
+    bk_episode_run(ctx, &cfg, simvla, p, init, 0, &ep);
+    cr_assert_str_empty(ep.error, "%s task %d init %d: %s", suite, task, init, ep.error);
+  }
+  const mjData* d = ctx->d;
+  cr_expect_leq(4 * d->maxuse_efc, w->m->njmax, "%s %d: %d constraint rows", suite, task, d->maxuse_efc);
+  cr_expect_leq(4 * d->maxuse_con, w->m->nconmax, "%s %d: %d contacts", suite, task, d->maxuse_con);
+  cr_expect_leq(4 * d->maxuse_stack, w->m->nstack, "%s %d: %d stack", suite, task, d->maxuse_stack);
+  cr_expect_gt(d->maxuse_efc, 50, "the episodes touched things");
+  cr_expect_eq(d->warning[mjWARN_CNSTRFULL].number + d->warning[mjWARN_CONTACTFULL].number, 0);
+  bk_episode_release(&ep);
+  bk_episode_ctx_free(ctx);
+  simvla->destroy(p);
+  bk_world_free(w);
+}
+
+Test(libero_scene, buffers_have_headroom_object, .timeout = 900) {
+  libero_buffers_fit("libero_object", 2, 280);
+}
+
+Test(libero_scene, buffers_have_headroom_spatial, .timeout = 900) {
+  libero_buffers_fit("libero_spatial", 0, 220);
 }
