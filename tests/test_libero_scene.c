@@ -8,10 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "busy.h"
 #include "core/err.h"
-#include "policies/policy.h"
-#include "run/episode.h"
-#include "run/guard.h"
 #include "sim/initstate.h"
 #include "sim/libero_init.h"
 #include "sim/libero_scene.h"
@@ -248,35 +246,8 @@ Test(libero_scene, soup_dropped_into_the_basket_satisfies_in) {
  * init states), so that no episode loses a contact or a constraint to a full buffer, while an
  * mjData stays small (MuJoCo 2.2.2 reserves njmax^2 for the dense constraint matrix) */
 static void libero_buffers_fit(const char* suite, int task, int max_steps) {
-  bk_guard_install();
   bk_world_t* w = make(suite, task);
-  bk_episode_cfg_t cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.max_steps = max_steps;
-  cfg.chunk = cfg.open_loop = 8;
-  cfg.k = 8;
-  cfg.sampling.mode = BK_SAMPLE_PERTURB;
-  cfg.sampling.value = 0.2;
-  cfg.scorer = BK_SCORER_DISAGREEMENT;
-  const bk_policy_ops_t* simvla = bk_policy_find("simvla");
-  char err[256];
-  void* p = simvla->create(NULL, err, sizeof err);
-  bk_episode_ctx_t* ctx = bk_episode_ctx_create(w, &cfg);
-  bk_episode_t ep;
-  cr_assert(p && ctx && bk_episode_alloc(&ep, cfg.max_steps, 0) == 0);
-  for (int init = 0; init < 2; init++) {
-    bk_episode_run(ctx, &cfg, simvla, p, init, 0, &ep);
-    cr_assert_str_empty(ep.error, "%s task %d init %d: %s", suite, task, init, ep.error);
-  }
-  const mjData* d = ctx->d;
-  cr_expect_leq(4 * d->maxuse_efc, w->m->njmax, "%s %d: %d constraint rows", suite, task, d->maxuse_efc);
-  cr_expect_leq(4 * d->maxuse_con, w->m->nconmax, "%s %d: %d contacts", suite, task, d->maxuse_con);
-  cr_expect_leq(4 * d->maxuse_stack, w->m->nstack, "%s %d: %d stack", suite, task, d->maxuse_stack);
-  cr_expect_gt(d->maxuse_efc, 50, "the episodes touched things");
-  cr_expect_eq(d->warning[mjWARN_CNSTRFULL].number + d->warning[mjWARN_CONTACTFULL].number, 0);
-  bk_episode_release(&ep);
-  bk_episode_ctx_free(ctx);
-  simvla->destroy(p);
+  busy_expect_headroom(w, busy_episodes(w, max_steps, NULL));
   bk_world_free(w);
 }
 

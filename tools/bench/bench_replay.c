@@ -24,25 +24,10 @@
 #include "control/step.h"
 #include "run/guard.h"
 #include "run/runner.h"
+#define BK_BENCH_EPISODES
+#include "benchutil.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-typedef struct {
-  const char* name;
-  const char* policy;
-  bk_sample_mode_t mode;
-  double value;
-} setting_t;
-
-static const setting_t settings[] = {
-  {"expert", "expert", BK_SAMPLE_GREEDY, 0},
-  {"simvla perturb 0.1", "simvla", BK_SAMPLE_PERTURB, 0.1},
-  {"simvla temp 1.0", "simvla", BK_SAMPLE_TEMPERATURE, 1.0},
-};
+#define now bench_thread_seconds
 
 typedef struct {
   double episode, start, control, raw;  /* CPU seconds */
@@ -98,54 +83,32 @@ static void replay(const bk_world_t* w, const bk_episode_ctx_t* ctx, const bk_ep
   t->steps += ep->steps;
 }
 
-static void run_setting(const bk_world_t* w, const setting_t* st, int ninit, tally_t* t) {
-  bk_predictor_t pred;  // fixed weights: costs what a trained one costs
-  memset(&pred, 0, sizeof pred);
-  snprintf(pred.suite, sizeof pred.suite, "%s", w->suite);
-  for (int i = 0; i < BK_NFEATURE; i++) {
-    pred.w[i] = 0.1 * (i + 1);
-    pred.scale[i] = 1;
-  }
-  int expert = st->mode == BK_SAMPLE_GREEDY;
-  bk_episode_cfg_t cfg = {w->suitedef->max_steps, 8, 8, expert ? 1 : 8, NULL, NULL, 0};
-  cfg.sampling.mode = st->mode;
-  cfg.sampling.value = st->value;
-  cfg.sampling.keep_greedy = 1;
-  cfg.scorer = expert ? BK_SCORER_NONE : BK_SCORER_PREDICTOR;
-  cfg.predictor = &pred;
-  cfg.ref = expert ? NULL : bk_policy_find("expert");
-  cfg.log_actions = 1;
-  bk_episode_ctx_t* ctx = bk_episode_ctx_create(w, &cfg);
-  bk_episode_t ep;
-  bk_episode_alloc(&ep, cfg.max_steps, 0);
-  const bk_policy_ops_t* ops = bk_policy_find(st->policy);
-  char err[256];
-  void* self = ops->create(NULL, err, sizeof err);
+static void run_setting(const bk_world_t* w, const bench_setting_t* st, int ninit, tally_t* t) {
+  bench_episodes_t b;
+  bench_episodes_open(&b, w, st, 1);
   mjData *d = mj_makeData(w->m), *start = mj_makeData(w->m);
   bk_osc_t *osc = bk_osc_create(w), *osc0 = bk_osc_create(w);
-  double* ctrl = malloc(sizeof(double) * cfg.max_steps * BK_SUBSTEPS * (w->m->nu + 1));
-  if (!ctx || !self || !d || !start || !osc || !osc0 || !ctrl) {
+  double* ctrl = malloc(sizeof(double) * b.cfg.max_steps * BK_SUBSTEPS * (w->m->nu + 1));
+  if (!d || !start || !osc || !osc0 || !ctrl) {
     fprintf(stderr, "bench_replay: out of memory\n");
     exit(1);
   }
   memset(t, 0, sizeof *t);
   for (int i = 0; i < ninit; i++) {
     double t0 = now();
-    bk_episode_run(ctx, &cfg, ops, self, i, 0, &ep);
+    bk_episode_run(b.ctx, &b.cfg, b.ops, b.self, i, 0, &b.ep);
     t->episode += now() - t0;
-    t->success += ep.success;
+    t->success += b.ep.success;
     t->n++;
-    if (ep.error[0]) fprintf(stderr, "%s init %d: %s\n", w->suite, i, ep.error);
-    replay(w, ctx, &ep, i, d, start, osc, osc0, ctrl, t);
+    if (b.ep.error[0]) fprintf(stderr, "%s init %d: %s\n", w->suite, i, b.ep.error);
+    replay(w, b.ctx, &b.ep, i, d, start, osc, osc0, ctrl, t);
   }
   free(ctrl);
   bk_osc_free(osc);
   bk_osc_free(osc0);
   mj_deleteData(d);
   mj_deleteData(start);
-  ops->destroy(self);
-  bk_episode_release(&ep);
-  bk_episode_ctx_free(ctx);
+  bench_episodes_close(&b);
 }
 
 int main(int argc, char** argv) {
@@ -166,12 +129,12 @@ int main(int argc, char** argv) {
         fprintf(stderr, "%s\n", err);
         return 1;
       }
-      for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+      for (int i = 0; i < BENCH_NSETTING; i++) {
         tally_t t;
-        run_setting(w, &settings[i], ninit, &t);
+        run_setting(w, &bench_settings[i], ninit, &t);
         double n = t.steps > 0 ? (double)t.steps : 1;
         printf("| %s | %d | %s | %ld | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %d/%d | %d/%d |\n",
-               suites[s], tasks[k], settings[i].name, t.steps, 1e3 * t.episode / n,
+               suites[s], tasks[k], bench_settings[i].name, t.steps, 1e3 * t.episode / n,
                1e3 * t.start / n, 1e3 * t.control / n, 1e3 * t.raw / n, t.raw / t.episode,
                t.raw / (t.episode - t.start), t.same, t.n, t.success, t.n);
         fflush(stdout);
