@@ -5,6 +5,9 @@
 
 #include "report/headline.h"
 
+/* the measured setting the notes name (docs/policies.md) */
+#define MEASURED_NAMES "lookahead (oracle) scorer with simvla's perception errors off (`--policy-opt offset=0,distractor=0`) reaches coverage 0.682 with hold 0.995"
+
 #define G(v, n) "{\"suite\":\"libero_object_x0.1\",\"sampling\":\"perturb\",\"value\":" v ",\"epsilon\":0.05"
 static const char* kDoc =
     "{\"groups\":["
@@ -42,6 +45,7 @@ Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
   cr_expect(strstr(b, "0.600 -> 0.800") && strstr(b, "**reproduced**") < strstr(b, "\n"), "%s", b);
   cr_expect(strstr(s, "Coverage is low") == NULL);
   cr_expect(strstr(s, "The hold rate misses") == NULL);
+  cr_expect(strstr(s, "Measured outside this run") == NULL, "nothing to explain: %s", s);
   bk_sb_free(&sb);
   // coverage 0.1: the bound's verdict turns, and the low coverage is explained
   cJSON* cov = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "coverage"), 1);
@@ -52,10 +56,14 @@ Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
   cr_assert_not_null(a);
   cr_expect(strstr(a, "**not reproduced**") < strstr(a, "\n"), "%s", a);
   cr_expect(strstr(sb2.s, "Coverage is low because simvla violates in 0.120") != NULL, "%s", sb2.s);
-  // it names the settings measured outside the run that pass 0.3, the oracle scorer among them
+  // the cause (the perturbed candidates while the object is held) and, once, the settings
+  // measured outside the run, said as such
   a = strstr(sb2.s, "Coverage is low");
-  cr_expect(strstr(a, "lookahead (oracle) scorer in place of the predictor at the default margin "
-                      "(0.37)") < strstr(a, "\n"), "%s", a);
+  cr_expect(strstr(a, "a perturbed candidate shakes the object") < strstr(a, "\n"), "%s", a);
+  const char* m = strstr(sb2.s, "- Measured outside this run (docs/policies.md, \"Which setting reaches");
+  cr_expect(m != NULL, "%s", sb2.s);
+  cr_expect(m && strstr(m + 1, "- Measured outside this run") == NULL, "said once: %s", sb2.s);
+  cr_expect(m && strstr(m, MEASURED_NAMES) && strstr(m, MEASURED_NAMES) < strstr(m, "\n"), "%s", m);
   bk_sb_free(&sb2);
   // hold 0.2: explained by the pooled row's executed-violation rate and mean test risk
   cJSON* hold = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "hold_rate"), 0);
@@ -65,13 +73,7 @@ Test(headline, picks_the_largest_shifted_perturbation_group_and_judges_it) {
   a = strstr(sb3.s, "The hold rate misses");
   cr_assert_not_null(a, "%s", sb3.s);
   cr_expect(strstr(a, "0.040 pooled") && strstr(a, "included: 0.031") && strstr(a, "With 0.120"), "%s", a);
-  // no measured setting reaches the rule: said plainly, with the nearest (the oracle) named,
-  // and the rule's figures from headline.h
-  const char* e = strstr(a, "\n");
-  const char* none = strstr(a, "no setting tried reaches hold >= 0.8 with coverage > 0.3.");
-  cr_expect(none && none < e, "%s", a);
-  const char* near = strstr(a, "The nearest is the lookahead (oracle) scorer");
-  cr_expect(near && near > none && near < e && strstr(near, "hold 0.755, coverage 0.371") < e, "%s", a);
+  cr_expect(strstr(a, "Measured outside this run") != NULL, "%s", a);
   bk_sb_free(&sb3);
   cJSON_Delete(doc);
 }
