@@ -304,12 +304,37 @@ static double grid_clear(const bk_expert_box_t* bx, const pose_t* p, const doubl
   return best;
 }
 
+// the largest gap between an obstacle and a volume (centre mid, half-extents ext along
+// u, t and z) along the obstacle's and the volume's axes: no point of the volume is
+// nearer the obstacle than a gap along any axis (<= 0 where they overlap on every axis)
+static double axes_gap(const bk_expert_box_t* bx, const double mid[3], const double u[2],
+                       const double t[2], const double ext[3]) {
+  double axis[6][3] = {{bx->R[0], bx->R[3], bx->R[6]}, {bx->R[1], bx->R[4], bx->R[7]},
+                       {bx->R[2], bx->R[5], bx->R[8]}, {u[0], u[1], 0}, {t[0], t[1], 0},
+                       {0, 0, 1}};
+  double gap = -1e9;
+  for (int k = 0; k < 6; k++) {
+    const double* a = axis[k];
+    double dc = a[0] * (mid[0] - bx->c[0]) + a[1] * (mid[1] - bx->c[1]) +
+                a[2] * (mid[2] - bx->c[2]);
+    double rb = 0;
+    for (int j = 0; j < 3; j++) {
+      rb += bx->h[j] * fabs(a[0] * bx->R[j] + a[1] * bx->R[3 + j] + a[2] * bx->R[6 + j]);
+    }
+    double rv = ext[0] * fabs(a[0] * u[0] + a[1] * u[1]) +
+                ext[1] * fabs(a[0] * t[0] + a[1] * t[1]) + ext[2] * fabs(a[2]);
+    gap = fmax(gap, fabs(dc) - rb - rv);
+  }
+  return gap;
+}
+
 // smallest distance from the points of a box (in the hand's frame) to the obstacles:
 // the minimum over a grid of `step` spacing and every obstacle within reach (1 when none
 // is nearer). The signed box distance is 1-Lipschitz, so an obstacle's distance from the
 // volume's centre less the volume's half-diagonal bounds all its grid distances from
-// below: obstacles are visited nearest bound first and the rest skipped once their bound
-// exceeds the minimum so far (they cannot lower it: the same minimum as visiting all)
+// below, and so does the gap between the two boxes along any axis: obstacles are visited
+// nearest bound first and the rest skipped once their bound exceeds the minimum so far
+// (they cannot lower it: the same minimum as visiting all)
 double bk_expert_volume_clear(const bk_expert_scene_t* s, const pose_t* p, const double lo[3],
                               const double hi[3], double step, int skip) {
   double u[2] = {cos(p->yaw), sin(p->yaw)}, t[2] = {-u[1], u[0]};
@@ -320,6 +345,7 @@ double bk_expert_volume_clear(const bk_expert_scene_t* s, const pose_t* p, const
                    p->z + 0.5 * (lo[2] + hi[2])};
   double rv = 0.5 * sqrt((hi[0] - lo[0]) * (hi[0] - lo[0]) + (hi[1] - lo[1]) * (hi[1] - lo[1]) +
                          (hi[2] - lo[2]) * (hi[2] - lo[2]));
+  double ext[3] = {0.5 * (hi[0] - lo[0]), 0.5 * (hi[1] - lo[1]), 0.5 * (hi[2] - lo[2])};
   double bound[BK_EXPERT_MAX_BOX];
   int order[BK_EXPERT_MAX_BOX], nb = 0;
   for (int b = 0; b < s->nbox; b++) {
@@ -329,7 +355,7 @@ double bk_expert_volume_clear(const bk_expert_scene_t* s, const pose_t* p, const
     box_half_xy(bx, half);
     double reach = hypot(half[0], half[1]) + 0.25;
     if (fabs(bx->c[0] - p->o[0]) > reach || fabs(bx->c[1] - p->o[1]) > reach) continue;
-    double lb = box_dist(bx, mid) - rv;
+    double lb = fmax(box_dist(bx, mid) - rv, axes_gap(bx, mid, u, t, ext));
     int i = nb++;
     for (; i > 0 && bound[i - 1] > lb; i--) {  // insertion: ascending bounds, stable
       bound[i] = bound[i - 1];
