@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "busy.h"
 #include "core/err.h"
 #include "sim/initstate.h"
 #include "sim/libero_init.h"
@@ -238,4 +239,22 @@ Test(libero_scene, soup_dropped_into_the_basket_satisfies_in) {
   cr_expect_eq(goal_after_drop(w, d, "alphabet_soup_1", inside), 1);
   mj_deleteData(d);
   bk_world_free(w);
+}
+
+/* the buffers bokbo gives LIBERO's scenes (<size> in base_model): a quarter of each is
+ * enough for busy episodes (simvla at perturbation sigma 0.2, whole episodes of LIBERO's
+ * init states), so that no episode loses a contact or a constraint to a full buffer, while an
+ * mjData stays small (MuJoCo 2.2.2 reserves njmax^2 for the dense constraint matrix) */
+static void libero_buffers_fit(const char* suite, int task, int max_steps) {
+  bk_world_t* w = make(suite, task);
+  busy_expect_headroom(w, busy_episodes(w, max_steps, NULL));
+  bk_world_free(w);
+}
+
+Test(libero_scene, buffers_have_headroom_object, .timeout = 900) {
+  libero_buffers_fit("libero_object", 2, 280);
+}
+
+Test(libero_scene, buffers_have_headroom_spatial, .timeout = 900) {
+  libero_buffers_fit("libero_spatial", 0, 220);
 }

@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policies/policy.h"
-#include "run/episode.h"
-#include "run/guard.h"
+#include "busy.h"
 #include "sim/initstate.h"
 #include "sim/world.h"
 
@@ -190,38 +188,9 @@ Test(world, thirty_seconds_at_rest_without_warnings_spatial, .timeout = 600) {
  * busiest episodes measured (simvla at perturbation sigma 0.2, the x0.1 shift, whole
  * episodes), so that no episode loses a contact or a constraint to a full buffer */
 static void buffers_fit(const char* suite, int task, int max_steps) {
-  bk_guard_install();
   bk_world_t* w = load(suite, task);
   bk_shift_t shift = {0, 0.1};
-  bk_episode_cfg_t cfg;
-  memset(&cfg, 0, sizeof cfg);
-  cfg.max_steps = max_steps;
-  cfg.chunk = cfg.open_loop = 8;
-  cfg.k = 8;
-  cfg.sampling.mode = BK_SAMPLE_PERTURB;
-  cfg.sampling.value = 0.2;
-  cfg.scorer = BK_SCORER_DISAGREEMENT;
-  cfg.shift = &shift;
-  const bk_policy_ops_t* simvla = bk_policy_find("simvla");
-  char err[256];
-  void* p = simvla->create(NULL, err, sizeof err);
-  bk_episode_ctx_t* ctx = bk_episode_ctx_create(w, &cfg);
-  bk_episode_t ep;
-  cr_assert(p && ctx && bk_episode_alloc(&ep, cfg.max_steps, 0) == 0);
-  for (int init = 0; init < 2; init++) {
-    bk_episode_run(ctx, &cfg, simvla, p, init, 0, &ep);
-    cr_assert_str_empty(ep.error, "%s task %d init %d: %s", suite, task, init, ep.error);
-  }
-  const mjData* d = ctx->d;
-  cr_expect_leq(4 * d->maxuse_efc, w->m->njmax, "%s %d: %d constraint rows", suite, task, d->maxuse_efc);
-  cr_expect_leq(4 * d->maxuse_con, w->m->nconmax, "%s %d: %d contacts", suite, task, d->maxuse_con);
-  cr_expect_leq(4 * d->maxuse_stack, w->m->nstack, "%s %d: %d stack", suite, task, d->maxuse_stack);
-  cr_expect_gt(d->maxuse_efc, 50, "the episodes touched things");
-  // a full stack is an engine error (the episode's error above), full buffers a warning
-  cr_expect_eq(d->warning[mjWARN_CNSTRFULL].number + d->warning[mjWARN_CONTACTFULL].number, 0);
-  bk_episode_release(&ep);
-  bk_episode_ctx_free(ctx);
-  simvla->destroy(p);
+  busy_expect_headroom(w, busy_episodes(w, max_steps, &shift));
   bk_world_free(w);
 }
 

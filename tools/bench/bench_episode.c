@@ -16,15 +16,10 @@
 #include "control/step.h"
 #include "run/guard.h"
 #include "run/runner.h"
+#define BK_BENCH_EPISODES
+#include "benchutil.h"
 
-// this thread's CPU time: rates stay comparable on a machine shared with other jobs
-// (wall time there measures the other jobs); the thread-scaling figures are wall time
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
+#define now bench_thread_seconds
 
 // raw mj_step rate from an init state with frozen controls
 static double raw_rate(const bk_world_t* w, mjData* d, int nstep) {
@@ -36,62 +31,23 @@ static double raw_rate(const bk_world_t* w, mjData* d, int nstep) {
   return nstep / (now() - t0);
 }
 
-typedef struct {
-  const char* name;
-  const char* policy;
-  bk_sample_mode_t mode;
-  double value;
-} setting_t;
-
-static const setting_t settings[] = {
-  {"expert", "expert", BK_SAMPLE_GREEDY, 0},
-  {"simvla perturb 0.1", "simvla", BK_SAMPLE_PERTURB, 0.1},
-  {"simvla temp 1.0", "simvla", BK_SAMPLE_TEMPERATURE, 1.0},
-};
-
-// a predictor with fixed weights: costs what a trained one costs
-static void bench_predictor(const bk_world_t* w, bk_predictor_t* p) {
-  memset(p, 0, sizeof *p);
-  snprintf(p->suite, sizeof p->suite, "%s", w->suite);
-  for (int i = 0; i < BK_NFEATURE; i++) {
-    p->w[i] = 0.1 * (i + 1);
-    p->scale[i] = 1;
-  }
-}
-
 // control steps per second of one setting's episodes on one thread
-static double episode_rate(const bk_world_t* w, const setting_t* st, int ninit, int nseed,
+static double episode_rate(const bk_world_t* w, const bench_setting_t* st, int ninit, int nseed,
                            int* success) {
-  bk_predictor_t pred;
-  bench_predictor(w, &pred);
-  int expert = st->mode == BK_SAMPLE_GREEDY;
-  bk_episode_cfg_t cfg = {w->suitedef->max_steps, 8, 8, expert ? 1 : 8, NULL, NULL, 0};
-  cfg.sampling.mode = st->mode;
-  cfg.sampling.value = st->value;
-  cfg.sampling.keep_greedy = 1;
-  cfg.scorer = expert ? BK_SCORER_NONE : BK_SCORER_PREDICTOR;
-  cfg.predictor = &pred;
-  cfg.ref = expert ? NULL : bk_policy_find("expert");
-  bk_episode_ctx_t* ctx = bk_episode_ctx_create(w, &cfg);
-  bk_episode_t ep;
-  bk_episode_alloc(&ep, cfg.max_steps, 0);
-  const bk_policy_ops_t* ops = bk_policy_find(st->policy);
-  char err[256];
-  void* self = ops->create(NULL, err, sizeof err);
+  bench_episodes_t b;
+  bench_episodes_open(&b, w, st, 0);
   long steps = 0;
   *success = 0;
   double t0 = now();
   for (int i = 0; i < ninit; i++) {
     for (int s = 0; s < nseed; s++) {
-      bk_episode_run(ctx, &cfg, ops, self, i, s, &ep);
-      steps += ep.steps + BK_SETTLE_STEPS;
-      *success += ep.success;
+      bk_episode_run(b.ctx, &b.cfg, b.ops, b.self, i, s, &b.ep);
+      steps += b.ep.steps + BK_SETTLE_STEPS;
+      *success += b.ep.success;
     }
   }
   double rate = steps / (now() - t0);
-  ops->destroy(self);
-  bk_episode_release(&ep);
-  bk_episode_ctx_free(ctx);
+  bench_episodes_close(&b);
   return rate;
 }
 
@@ -105,12 +61,12 @@ static void suite_rates(const char* suite, int ninit, int nseed) {
       exit(1);
     }
     mjData* d = mj_makeData(w->m);
-    for (size_t k = 0; k < sizeof settings / sizeof settings[0]; k++) {
+    for (int k = 0; k < BENCH_NSETTING; k++) {
       double raw = raw_rate(w, d, getenv("BENCH_EPISODE_PROFILE") ? 25 : 20000);
       int succ;
-      double ctrl = episode_rate(w, &settings[k], ninit, nseed, &succ);
+      double ctrl = episode_rate(w, &bench_settings[k], ninit, nseed, &succ);
       printf("| %s | %d | %s | %.0f | %.1f | %.1f | %.3f | %d/%d |\n", suite, tasks[i],
-             settings[k].name, raw, raw / 25, ctrl, ctrl / (raw / 25), succ, ninit * nseed);
+             bench_settings[k].name, raw, raw / 25, ctrl, ctrl / (raw / 25), succ, ninit * nseed);
       fflush(stdout);
     }
     mj_deleteData(d);

@@ -1,0 +1,146 @@
+/* bench_replay: an episode's cost against raw mj_step on the SAME trajectory.
+ * usage: bench_replay [inits-per-task]      (prints markdown)
+ *
+ * bench_episode compares episodes with raw mj_step from an init state at rest; while the
+ * hand grasps and carries, the physics itself costs more (more, stiffer contacts), so that
+ * ratio mixes the harness's overhead with the physics of manipulation. Here every episode
+ * (1 thread, no images, init state included; tasks 0 and 4 of each suite; the expert, and
+ * simvla with K = 8 scored by the predictor with the expert as reference, as repro runs it)
+ * is replayed three times from its start state with the actions it executed:
+ *   1. through the harness's control step (bk_step_control: controller + 25 physics steps
+ *      + force readings);
+ *   2. once more, keeping every physics step's actuator controls (not timed);
+ *   3. as plain mj_step calls with those controls: MuJoCo alone on the same trajectory.
+ * Every replay must end in the episode's final state, bit for bit (checked and printed),
+ * so the three costs are of the same physics. The episode's own start (init state +
+ * settle, computed again here and timed) is shown apart: with 5 seeds per init the
+ * protocol computes it once per 5 episodes (run/startcache.h). Times are this thread's CPU
+ * time. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "control/step.h"
+#include "run/guard.h"
+#include "run/runner.h"
+#define BK_BENCH_EPISODES
+#include "benchutil.h"
+
+#define now bench_thread_seconds
+
+typedef struct {
+  double episode, start, control, raw;  /* CPU seconds */
+  long steps;                    /* executed control steps */
+  int same, success, n;
+} tally_t;
+
+static int same_state(const mjModel* m, const mjData* a, const mjData* b) {
+  return !memcmp(a->qpos, b->qpos, sizeof(mjtNum) * m->nq) &&
+         !memcmp(a->qvel, b->qvel, sizeof(mjtNum) * m->nv);
+}
+
+// replays one episode's actions from its start; adds the costs to t
+static void replay(const bk_world_t* w, const bk_episode_ctx_t* ctx, const bk_episode_t* ep,
+                   int init, mjData* d, mjData* start, bk_osc_t* osc, bk_osc_t* osc0,
+                   double* ctrl, tally_t* t) {
+  const mjModel* m = w->m;
+  char err[256];
+  double peak[BK_NFORCE];
+  double t0 = now();
+  bk_episode_start(w, osc0, start, init, NULL, err, sizeof err);
+  t->start += now() - t0;
+  // 1. the harness's control step
+  mj_copyData(d, m, start);
+  bk_osc_copy(osc, osc0);
+  t0 = now();
+  for (int i = 0; i < ep->steps; i++) bk_step_control(w, osc, d, ep->actions + i * BK_ACTION_DIM, peak, NULL);
+  t->control += now() - t0;
+  int same = same_state(m, d, ctx->d);
+  // 2. the same, keeping each physics step's controls
+  mj_copyData(d, m, start);
+  bk_osc_copy(osc, osc0);
+  for (int i = 0; i < ep->steps; i++) {
+    for (int s = 0; s < BK_SUBSTEPS; s++) {
+      mj_step1(m, d);
+      if (s == 0) bk_osc_set_goal(osc, d, ep->actions + i * BK_ACTION_DIM);
+      bk_osc_compute(osc, d);
+      memcpy(ctrl + ((size_t)i * BK_SUBSTEPS + s) * m->nu, d->ctrl, sizeof(mjtNum) * m->nu);
+      mj_step2(m, d);
+    }
+  }
+  same &= same_state(m, d, ctx->d);
+  // 3. MuJoCo alone
+  mj_copyData(d, m, start);
+  t0 = now();
+  for (long j = 0; j < (long)ep->steps * BK_SUBSTEPS; j++) {
+    memcpy(d->ctrl, ctrl + j * m->nu, sizeof(mjtNum) * m->nu);
+    mj_step(m, d);
+  }
+  t->raw += now() - t0;
+  same &= same_state(m, d, ctx->d);
+  t->same += same;
+  t->steps += ep->steps;
+}
+
+static void run_setting(const bk_world_t* w, const bench_setting_t* st, int ninit, tally_t* t) {
+  bench_episodes_t b;
+  bench_episodes_open(&b, w, st, 1);
+  mjData *d = mj_makeData(w->m), *start = mj_makeData(w->m);
+  bk_osc_t *osc = bk_osc_create(w), *osc0 = bk_osc_create(w);
+  double* ctrl = malloc(sizeof(double) * b.cfg.max_steps * BK_SUBSTEPS * (w->m->nu + 1));
+  if (!d || !start || !osc || !osc0 || !ctrl) {
+    fprintf(stderr, "bench_replay: out of memory\n");
+    exit(1);
+  }
+  memset(t, 0, sizeof *t);
+  for (int i = 0; i < ninit; i++) {
+    double t0 = now();
+    bk_episode_run(b.ctx, &b.cfg, b.ops, b.self, i, 0, &b.ep);
+    t->episode += now() - t0;
+    t->success += b.ep.success;
+    t->n++;
+    if (b.ep.error[0]) fprintf(stderr, "%s init %d: %s\n", w->suite, i, b.ep.error);
+    replay(w, b.ctx, &b.ep, i, d, start, osc, osc0, ctrl, t);
+  }
+  free(ctrl);
+  bk_osc_free(osc);
+  bk_osc_free(osc0);
+  mj_deleteData(d);
+  mj_deleteData(start);
+  bench_episodes_close(&b);
+}
+
+int main(int argc, char** argv) {
+  int ninit = argc > 1 ? atoi(argv[1]) : 5;
+  if (ninit < 1) ninit = 1;
+  bk_guard_install();
+  printf("| suite | task | policy | steps | episode ms/step | of which the start | "
+         "control step ms/step | raw mj_step x25 ms/step | raw / episode | raw / (episode - start) "
+         "| same end state | success |\n");
+  printf("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+  const char* suites[2] = {"libero_object", "libero_spatial"};
+  const int tasks[2] = {0, 4};
+  for (int s = 0; s < 2; s++) {
+    for (int k = 0; k < 2; k++) {
+      char err[1024];
+      bk_world_t* w = bk_world_create(bk_catalog_scenes_dir(), suites[s], tasks[k], err, sizeof err);
+      if (!w) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+      }
+      for (int i = 0; i < BENCH_NSETTING; i++) {
+        tally_t t;
+        run_setting(w, &bench_settings[i], ninit, &t);
+        double n = t.steps > 0 ? (double)t.steps : 1;
+        printf("| %s | %d | %s | %ld | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %d/%d | %d/%d |\n",
+               suites[s], tasks[k], bench_settings[i].name, t.steps, 1e3 * t.episode / n,
+               1e3 * t.start / n, 1e3 * t.control / n, 1e3 * t.raw / n, t.raw / t.episode,
+               t.raw / (t.episode - t.start), t.same, t.n, t.success, t.n);
+        fflush(stdout);
+      }
+      bk_world_free(w);
+    }
+  }
+  return 0;
+}
