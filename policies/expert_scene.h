@@ -114,6 +114,13 @@ int bk_expert_scene_read(const bk_world_t* w, const mjData* d, bk_expert_scene_t
  * angle. Obstacles and the place stay as read. */
 void bk_expert_scene_update(const bk_world_t* w, bk_expert_scene_t* s, double q7);
 
+/* Smallest signed distance from a grid of points (spacing about `step`) filling the box
+ * [lo, hi] of the hand's frame at pose p (x along the closing axis at p->yaw, z up from
+ * the grip site at p->z) to s's obstacles within reach, entity `skip` left out; 1 when
+ * none is nearer. What grasp candidates are scored by (exposed for tests). */
+double bk_expert_volume_clear(const bk_expert_scene_t* s, const bk_expert_pose_t* p,
+                              const double lo[3], const double hi[3], double step, int skip);
+
 /* The yaw (angle of the hand's y axis in the x-y plane) of a hand frame. */
 double bk_expert_yaw(const double hand_R[9]);
 
