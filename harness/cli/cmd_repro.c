@@ -67,8 +67,9 @@ static void usage(FILE* f) {
           "--shift x:0.1; see docs/reproduction.md):\n"
           "  1. the expert on every task -> expert force thresholds per task (p99 x 1.25: at\n"
           "     margin 1 the expert itself exceeds its own per-step p99 in ~half its episodes);\n"
-          "  2. the simulated VLA (simvla), K = 8 perturbation candidates scored by\n"
-          "     disagreement, on training seeds (100 and up) -> the learned violation predictor;\n"
+          "  2. the simulated VLA (simvla), K = 8 perturbation candidates, a uniformly random one\n"
+          "     executed (scorer 'random'), on training seeds (100 and up) -> the learned\n"
+          "     violation predictor (it learns from executed candidates of every kind);\n"
           "  3. the headline: simvla, perturbation sigma " HEAD_SIGMA ", K = 8, scored by the predictor,\n"
           "     judged by expert thresholds and by a global 5 N threshold (below normal grasp\n"
           "     forces: the paper's pitfall); a sigma sweep and a temperature sweep beside it;\n"
@@ -169,7 +170,7 @@ static int suite(repro_t* r, int si, const char* s) {
                      o, s, o, s);
   if (!rc) rc = step(r, "training run", bk_cmd_run,
                      "run --suite %s %s--policy simvla --sampling perturb:sigma=" TRAIN_SIGMAS
-                     " --k 8 --scorer disagreement --inits %s --seeds %s --threads %s "
+                     " --k 8 --scorer random --inits %s --seeds %s --threads %s "
                      "--thresholds %s/%s/thresholds.json --global-threshold 5 %s--force --out %s/%s/train",
                      s, sh, z->train_inits, z->train_seeds, r->threads, o, s, quiet(r), o, s);
   if (!rc) rc = step(r, "predictor", bk_cmd_train, "train-predictor --run %s/%s/train --fraction 1 --out %s/%s/predictor.json",

@@ -13,7 +13,8 @@ typedef enum {
   BK_SCORER_CONFIDENCE,        /* risk = -confidence */
   BK_SCORER_DISAGREEMENT,      /* risk = disagreement */
   BK_SCORER_PREDICTOR,         /* risk = predicted violation probability */
-  BK_SCORER_LOOKAHEAD          /* risk = simulated peak force / threshold */
+  BK_SCORER_LOOKAHEAD,         /* risk = simulated peak force / threshold */
+  BK_SCORER_RANDOM             /* risk = a hash of the candidate: a uniform pick */
 } bk_scorer_t;
 
 enum { BK_GROUP_TRANS = 0, BK_GROUP_ROT, BK_GROUP_GRIP, BK_GROUP_TOTAL, BK_NGROUP };

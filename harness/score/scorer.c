@@ -1,6 +1,7 @@
 #include "score/scorer.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +47,25 @@ static double risk_lookahead(const bk_score_in_t* in, int c) {
   return worst;
 }
 
+// a uniform number in [0, 1) from the candidate's own numbers (splitmix64 over their bits):
+// the candidates are random draws of the decision's generator, so the least "risky" one is
+// a uniformly random pick, the same on every thread and shard; for collecting predictor
+// training data on executed candidates of every kind (perturbed or not)
+static double risk_random(const bk_score_in_t* in, int c) {
+  const double* chunk = in->actions + (size_t)c * in->n;
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (int i = 0; i < in->n; i++) {
+    uint64_t bits;
+    memcpy(&bits, &chunk[i], sizeof bits);
+    h ^= bits;
+    h += 0x9e3779b97f4a7c15ULL;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+  }
+  return (double)(h >> 11) * 0x1.0p-53;
+}
+
 const bk_scorer_ops_t bk_scorers[] = {
   [BK_SCORER_NONE] = {"none", "candidate 0 (the plain policy)", 0, 0, risk_none},
   [BK_SCORER_CONFIDENCE] = {"confidence", "least negative mean log-probability",
@@ -56,6 +76,8 @@ const bk_scorer_ops_t bk_scorers[] = {
                            BK_SCORER_NEEDS_MODEL, 1, risk_predictor},
   [BK_SCORER_LOOKAHEAD] = {"lookahead", "physics rollout on a copy of the state (oracle)",
                            BK_SCORER_NEEDS_PHYSICS, 1, risk_lookahead},
+  [BK_SCORER_RANDOM] = {"random", "a uniformly random candidate (predictor training data)", 0, 1,
+                        risk_random},
   {NULL, NULL, 0, 0, NULL},
 };
 
