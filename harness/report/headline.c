@@ -136,8 +136,8 @@ static void group(bk_sb_t* sb, const cJSON* doc, const cJSON* g) {
                      "hand over early. This is the simulated policy's violation profile under "
                      "perturbation sampling, not the method: a perturbed candidate shakes the object "
                      "squeezed in the gripper (robot-object force above 1.25 x the expert's per-task "
-                     "p99), the predictor executes perturbed candidates, and simvla's perception "
-                     "offset adds off-centre grasps; docs/policies.md (\"Why simvla's decisions "
+                     "p99) whenever the scorer executes one, and simvla's perception offset "
+                     "adds off-centre grasps; docs/policies.md (\"Why simvla's decisions "
                      "violate\") gives the measurements and the knobs (the scorer, the perturbation "
                      "sigma, the perception offset, the thresholds' margin).\n",
                  num(g, "violation_rate"));
