@@ -82,7 +82,9 @@ static void hold_note(bk_sb_t* sb, const cJSON* doc, const cJSON* g, const cJSON
                    "all of the episode's decisions, the abstained ones included: %.3f on the test "
                    "halves). With %.3f of simvla's decisions violating, the decisions that do execute "
                    "still violate at more than epsilon; a policy or scorer whose executed decisions "
-                   "violate less holds more often.\n",
+                   "violate less holds more often (docs/policies.md, \"The predictor's chunk "
+                   "features\": the learned predictor, though it sees each candidate's roughness and "
+                   "gripper commands, ranks states by risk better than it ranks candidates).\n",
                num(vio, "pooled"), num(boot, "mean_risk"), num(g, "violation_rate"));
 }
 
@@ -137,8 +139,9 @@ static void group(bk_sb_t* sb, const cJSON* doc, const cJSON* g) {
                      "perturbation sampling, not the method: a perturbed candidate shakes the object "
                      "squeezed in the gripper (robot-object force above 1.25 x the expert's per-task "
                      "p99) whenever the scorer executes one, and simvla's perception offset "
-                     "adds off-centre grasps; docs/policies.md (\"Why simvla's decisions "
-                     "violate\") gives the measurements and the knobs (the scorer, the perturbation "
+                     "makes off-centre grasps that violate even when the unperturbed candidate runs; "
+                     "docs/policies.md (\"Why simvla's decisions violate\", \"The predictor's chunk "
+                     "features\") gives the measurements and the knobs (the scorer, the perturbation "
                      "sigma, the perception offset, the thresholds' margin).\n",
                  num(g, "violation_rate"));
   }
