@@ -9,7 +9,7 @@ SRC=$2
 small="--suite libero_object --tasks 0,3 --inits 0-1 --max-steps 16 --quiet"
 "$BOKBO" run $small --out "$tmp/e" && ok expert_run || bad expert_run
 "$BOKBO" thresholds --run "$tmp/e" --out "$tmp/thr.json" >/dev/null && ok thresholds || bad thresholds
-sim="$small --policy simvla --sampling perturb:sigma=0.1 --k 2 --scorer disagreement --thresholds $tmp/thr.json --log-actions"
+sim="$small --policy simvla --sampling perturb:sigma=0.1 --k 2 --scorer disagreement --thresholds $tmp/thr.json"
 "$BOKBO" run $sim --out "$tmp/s" && ok simvla_run || bad simvla_run
 
 # 1. a replayed record whose decision t lies outside the episode: refused, not written out of bounds
@@ -58,9 +58,6 @@ cat "$tmp/s/episodes.jsonl" > "$tmp/dup/episodes.jsonl"
 head -1 "$tmp/s/episodes.jsonl" >> "$tmp/dup/episodes.jsonl"
 check calibrate_repeated_line 2 "$BOKBO" calibrate --run "$tmp/dup" --epsilon 0.2 --out "$tmp/tau2.json"
 expect_in calibrate_names_line "$tmp/err" "episodes.jsonl:5: task .* again: first in .*episodes.jsonl:1 "
-# a run without the executed actions (--log-actions): the chunk features cannot be made
-check train_without_actions 2 "$BOKBO" train-predictor --run "$tmp/e" --fraction 1 --out "$tmp/m0.json"
-expect_in train_names_log_actions "$tmp/err" "episodes.jsonl:1: no \"actions\".*--log-actions"
 check train_repeated_line 2 "$BOKBO" train-predictor --run "$tmp/dup" --out "$tmp/model.json"
 expect_in train_names_line "$tmp/err" "episodes.jsonl:5: task .* again, first on line 1"
 # records in another order (workers finish episodes in any order): the same model

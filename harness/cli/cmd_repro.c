@@ -170,7 +170,7 @@ static int suite(repro_t* r, int si, const char* s) {
                      o, s, o, s);
   if (!rc) rc = step(r, "training run", bk_cmd_run,
                      "run --suite %s %s--policy simvla --sampling perturb:sigma=" TRAIN_SIGMAS
-                     " --k 8 --scorer random --log-actions --inits %s --seeds %s --threads %s "
+                     " --k 8 --scorer random --inits %s --seeds %s --threads %s "
                      "--thresholds %s/%s/thresholds.json --global-threshold 5 %s--force --out %s/%s/train",
                      s, sh, z->train_inits, z->train_seeds, r->threads, o, s, quiet(r), o, s);
   if (!rc) rc = step(r, "predictor", bk_cmd_train, "train-predictor --run %s/%s/train --fraction 1 --out %s/%s/predictor.json",

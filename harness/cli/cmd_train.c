@@ -42,11 +42,9 @@ static void usage(FILE* f) {
           "                             [--split-seed 0] [--C 1.0]\n"
           "\n"
           "Fits the learned violation predictor (L2-regularised logistic regression,\n"
-          "liblinear) on the executed decisions of a run: the chosen candidate's state\n"
-          "features (records' \"features\"), its chunk features (roughness, gripper flips and\n"
-          "command, from the executed actions: the run needs --log-actions) and the task;\n"
-          "label = the decision violated under the expert thresholds (the run needs\n"
-          "--thresholds). Only a seeded fraction of the\n"
+          "liblinear) on the executed decisions of a run: features of the chosen candidate\n"
+          "(records' \"features\") and the task, label = the decision violated under the\n"
+          "expert thresholds (the run needs --thresholds). Only a seeded fraction of the\n"
           "episodes is used; their keys are stored in the model so that calibration and\n"
           "reports evaluate on the other episodes only.\n");
 }
@@ -63,7 +61,7 @@ static int in_train(const train_t* t, int task, int init, int seed) {
 static int push(train_t* t, const double* f, const bk_record_t* rec, int j, int label) {
   if (t->n == t->cap) {
     t->cap = t->cap ? 2 * t->cap : 1024;
-    double* nf = realloc(t->feat, sizeof(double) * BK_NVPFEAT * t->cap);
+    double* nf = realloc(t->feat, sizeof(double) * BK_NFEATURE * t->cap);
     int* nt = realloc(t->task, sizeof(int) * t->cap);
     int* nl = realloc(t->label, sizeof(int) * t->cap);
     bk_ex_key_t* nk = realloc(t->key, sizeof(bk_ex_key_t) * t->cap);
@@ -73,7 +71,7 @@ static int push(train_t* t, const double* f, const bk_record_t* rec, int j, int 
     if (nk) t->key = nk;
     if (!nf || !nt || !nl || !nk) return BK_ENOMEM;
   }
-  memcpy(t->feat + (size_t)t->n * BK_NVPFEAT, f, sizeof(double) * BK_NVPFEAT);
+  memcpy(t->feat + (size_t)t->n * BK_NFEATURE, f, sizeof(double) * BK_NFEATURE);
   t->task[t->n] = rec->task;
   t->label[t->n] = label;
   t->key[t->n] = (bk_ex_key_t){rec->task, rec->init, rec->seed, j, rec->value};
@@ -107,7 +105,7 @@ static int cmp_triple(const void* a, const void* b) {
 static int order(train_t* t) {
   int n = t->n, m = cJSON_GetArraySize(t->train_keys);
   int* idx = malloc(sizeof(int) * (size_t)(n + 1));
-  double* f = malloc(sizeof(double) * BK_NVPFEAT * (size_t)(n + 1));
+  double* f = malloc(sizeof(double) * BK_NFEATURE * (size_t)(n + 1));
   int* tl = malloc(sizeof(int) * 2 * (size_t)(n + 1));
   int* tri = malloc(sizeof(int) * 3 * (size_t)(m + 1));
   int rc = idx && f && tl && tri ? 0 : BK_ENOMEM;
@@ -115,11 +113,11 @@ static int order(train_t* t) {
   g_keys = t->key;
   if (!rc) qsort(idx, (size_t)n, sizeof(int), cmp_index);
   for (int i = 0; !rc && i < n; i++) {
-    memcpy(f + (size_t)i * BK_NVPFEAT, t->feat + (size_t)idx[i] * BK_NVPFEAT, sizeof(double) * BK_NVPFEAT);
+    memcpy(f + (size_t)i * BK_NFEATURE, t->feat + (size_t)idx[i] * BK_NFEATURE, sizeof(double) * BK_NFEATURE);
     tl[i] = t->task[idx[i]], tl[n + i] = t->label[idx[i]];
   }
   for (int i = 0; !rc && i < n; i++) t->task[i] = tl[i], t->label[i] = tl[n + i];
-  if (!rc) memcpy(t->feat, f, sizeof(double) * BK_NVPFEAT * (size_t)n);
+  if (!rc) memcpy(t->feat, f, sizeof(double) * BK_NFEATURE * (size_t)n);
   for (int i = 0; !rc && i < m; i++) {
     const cJSON* k = cJSON_GetArrayItem(t->train_keys, i);
     for (int c = 0; c < 3; c++) tri[3 * i + c] = cJSON_GetArrayItem(k, c)->valueint;
@@ -156,23 +154,16 @@ static int take(const bk_record_t* rec, int lineno, void* arg) {
                    lineno, rec->task, rec->init, rec->seed, rec->value, first);
   }
   if (!in_train(t, rec->task, rec->init, rec->seed)) return 0;
-  if (!rec->actions && rec->ndecision > 0) {
-    return bk_fail(t->err, sizeof t->err, BK_EINVAL,
-                   "%s:%d: no \"actions\": the chunk features need the executed actions (run "
-                   "the training run with --log-actions)", t->path, lineno);
-  }
   int ids[3] = {rec->task, rec->init, rec->seed};
   cJSON_AddItemToArray(t->train_keys, cJSON_CreateIntArray(ids, 3));
   for (int j = 0; j < rec->ndecision; j++) {
     const bk_decision_t* d = &rec->dec[j];
-    double f[BK_NVPFEAT];
+    double f[BK_NFEATURE];
     if (d->viol_expert < 0) {
       t->unlabelled++;
       continue;
     }
     for (int i = 0; i < BK_NFEATURE; i++) f[i] = isnan(d->feat[i]) ? 0.0 : d->feat[i];
-    // the executed part of the chosen candidate (all of it but where the episode ended)
-    bk_vp_chunk_features(rec->actions + (size_t)d->t * 7, d->chunk, f[5], f + BK_NFEATURE);
     if (push(t, f, rec, j, d->viol_expert)) {
       return bk_fail(t->err, sizeof t->err, BK_ENOMEM, "out of memory");
     }

@@ -50,42 +50,16 @@ void bk_vp_features(const bk_world_t* w, const mjData* d, const double* chunk, i
   f[6] = r[BK_FORCE_ROBOT_FIXTURE] > 0;
 }
 
-void bk_vp_chunk_features(const double* chunk, int h, double holding, double f[BK_NCHUNKFEAT]) {
-  memset(f, 0, sizeof(double) * BK_NCHUNKFEAT);
-  for (int i = 1; i < h; i++) {
-    const double *a = chunk + i * 7, *b = a - 7;
-    for (int k = 0; k < 3; k++) {
-      f[0] += fabs(a[k] - b[k]) / (3.0 * (h - 1));
-      f[1] += fabs(a[3 + k] - b[3 + k]) / (3.0 * (h - 1));
-    }
-    f[3] += (a[6] > 0) != (b[6] > 0) ? 1.0 / (h - 1) : 0.0;
-  }
-  for (int i = 2; i < h; i++) {
-    const double *a = chunk + i * 7, *b = a - 7, *c = a - 14;
-    for (int k = 0; k < 6; k++) f[2] += fabs(a[k] - 2 * b[k] + c[k]) / (6.0 * (h - 2));
-  }
-  double g = 0, ga = 0;
-  for (int i = 0; i < h; i++) g += chunk[i * 7 + 6], ga += fabs(chunk[i * 7 + 6]);
-  f[4] = h > 0 ? g / h : 0;
-  f[5] = h > 0 ? holding * ga / h : 0;
-}
-
-void bk_vp_all_features(const bk_world_t* w, const mjData* d, const double* chunk, int h,
-                        double f[BK_NVPFEAT]) {
-  bk_vp_features(w, d, chunk, h, f);
-  bk_vp_chunk_features(chunk, h, f[5], f + BK_NFEATURE);
-}
-
 // the model's input: standardised features, then the task's one-hot
 static void input(const bk_predictor_t* p, int task, const double* f, double* x) {
-  for (int i = 0; i < BK_NVPFEAT; i++) x[i] = (f[i] - p->mean[i]) / p->scale[i];
-  for (int t = 0; t < BK_SUITE_NTASK; t++) x[BK_NVPFEAT + t] = t == task;
+  for (int i = 0; i < BK_NFEATURE; i++) x[i] = (f[i] - p->mean[i]) / p->scale[i];
+  for (int t = 0; t < BK_SUITE_NTASK; t++) x[BK_NFEATURE + t] = t == task;
 }
 
-double bk_vp_prob(const bk_predictor_t* p, int task, const double f[BK_NVPFEAT]) {
-  double x[BK_NVPFEAT + BK_SUITE_NTASK], z = p->bias;
+double bk_vp_prob(const bk_predictor_t* p, int task, const double f[BK_NFEATURE]) {
+  double x[BK_NFEATURE + BK_SUITE_NTASK], z = p->bias;
   input(p, task, f, x);
-  for (int i = 0; i < BK_NVPFEAT + BK_SUITE_NTASK; i++) z += p->w[i] * x[i];
+  for (int i = 0; i < BK_NFEATURE + BK_SUITE_NTASK; i++) z += p->w[i] * x[i];
   return 1.0 / (1.0 + exp(-z));
 }
 
@@ -93,18 +67,18 @@ static void quiet(const char* s) { (void)s; }
 
 // feature means and spreads for standardisation
 static void standardise(const double* feat, int n, bk_predictor_t* p) {
-  for (int i = 0; i < BK_NVPFEAT; i++) {
+  for (int i = 0; i < BK_NFEATURE; i++) {
     double s = 0, s2 = 0;
-    for (int r = 0; r < n; r++) s += feat[r * BK_NVPFEAT + i];
+    for (int r = 0; r < n; r++) s += feat[r * BK_NFEATURE + i];
     p->mean[i] = s / n;
-    for (int r = 0; r < n; r++) s2 += pow(feat[r * BK_NVPFEAT + i] - p->mean[i], 2);
+    for (int r = 0; r < n; r++) s2 += pow(feat[r * BK_NFEATURE + i] - p->mean[i], 2);
     p->scale[i] = n > 1 && s2 > 0 ? sqrt(s2 / (n - 1)) : 1.0;
   }
 }
 
 int bk_vp_train(const double* feat, const int* task, const int* label, int n, double C,
                 bk_predictor_t* out, char* err, int err_sz) {
-  enum { NX = BK_NVPFEAT + BK_SUITE_NTASK };
+  enum { NX = BK_NFEATURE + BK_SUITE_NTASK };
   memset(out, 0, sizeof *out);
   int npos = 0;
   for (int i = 0; i < n; i++) npos += label[i] != 0;
@@ -123,7 +97,7 @@ int bk_vp_train(const double* feat, const int* task, const int* label, int n, do
   // rows: the standardised input, the bias column, the terminator
   for (int r = 0; r < n; r++) {
     double x[NX];
-    input(out, task[r], feat + (size_t)r * BK_NVPFEAT, x);
+    input(out, task[r], feat + (size_t)r * BK_NFEATURE, x);
     struct feature_node* row = nodes + (size_t)r * (NX + 2);
     for (int i = 0; i < NX; i++) row[i] = (struct feature_node){i + 1, x[i]};
     row[NX] = (struct feature_node){NX + 1, 1.0};
@@ -162,11 +136,10 @@ cJSON* bk_vp_json(const bk_predictor_t* p) {
   cJSON* j = cJSON_CreateObject();
   cJSON_AddStringToObject(j, "model", "logistic regression (liblinear L2R_LR)");
   cJSON_AddStringToObject(j, "suite", p->suite);
-  cJSON_AddNumberToObject(j, "n_features", BK_NVPFEAT);
-  cJSON_AddItemToObject(j, "weights", cJSON_CreateDoubleArray(p->w, BK_NVPFEAT + BK_SUITE_NTASK));
+  cJSON_AddItemToObject(j, "weights", cJSON_CreateDoubleArray(p->w, BK_NFEATURE + BK_SUITE_NTASK));
   cJSON_AddNumberToObject(j, "bias", p->bias);
-  cJSON_AddItemToObject(j, "mean", cJSON_CreateDoubleArray(p->mean, BK_NVPFEAT));
-  cJSON_AddItemToObject(j, "scale", cJSON_CreateDoubleArray(p->scale, BK_NVPFEAT));
+  cJSON_AddItemToObject(j, "mean", cJSON_CreateDoubleArray(p->mean, BK_NFEATURE));
+  cJSON_AddItemToObject(j, "scale", cJSON_CreateDoubleArray(p->scale, BK_NFEATURE));
   cJSON_AddNumberToObject(j, "C", p->C);
   cJSON_AddNumberToObject(j, "n_train", p->ntrain);
   cJSON_AddNumberToObject(j, "n_violating", p->npos);
@@ -184,37 +157,20 @@ static int numbers(const cJSON* a, double* out, int n) {
   return 0;
 }
 
-// the model's feature count: "n_features", or (files without it, older bokbo) the length
-// of "mean"; -1 when neither says
-static int feature_count(const cJSON* j) {
-  const cJSON* n = cJSON_GetObjectItem(j, "n_features");
-  if (cJSON_IsNumber(n)) return n->valuedouble == (int)n->valuedouble ? (int)n->valuedouble : -1;
-  const cJSON* m = cJSON_GetObjectItem(j, "mean");
-  return cJSON_IsArray(m) ? cJSON_GetArraySize(m) : -1;
-}
-
 int bk_vp_load(const char* path, bk_predictor_t* p, char* err, int err_sz) {
   memset(p, 0, sizeof *p);
   cJSON* j = bk_json_load(path, err, err_sz);
   if (!j) return BK_EPARSE;
   const cJSON* suite = cJSON_GetObjectItem(j, "suite");
   const cJSON* bias = cJSON_GetObjectItem(j, "bias");
-  int nf = feature_count(j);
-  if (nf >= 0 && nf != BK_NVPFEAT) {
-    cJSON_Delete(j);
-    return bk_fail(err, err_sz, BK_EPARSE,
-                   "%s: a predictor of %d features, this bokbo's has %d (state + chunk "
-                   "features): train it again with bokbo train-predictor",
-                   path, nf, BK_NVPFEAT);
-  }
   int bad = !cJSON_IsString(suite) || !cJSON_IsNumber(bias) ||
-            numbers(cJSON_GetObjectItem(j, "weights"), p->w, BK_NVPFEAT + BK_SUITE_NTASK) ||
-            numbers(cJSON_GetObjectItem(j, "mean"), p->mean, BK_NVPFEAT) ||
-            numbers(cJSON_GetObjectItem(j, "scale"), p->scale, BK_NVPFEAT);
-  for (int i = 0; !bad && i < BK_NVPFEAT; i++) {
+            numbers(cJSON_GetObjectItem(j, "weights"), p->w, BK_NFEATURE + BK_SUITE_NTASK) ||
+            numbers(cJSON_GetObjectItem(j, "mean"), p->mean, BK_NFEATURE) ||
+            numbers(cJSON_GetObjectItem(j, "scale"), p->scale, BK_NFEATURE);
+  for (int i = 0; !bad && i < BK_NFEATURE; i++) {
     bad = !(p->scale[i] > 0) || !isfinite(p->scale[i]) || !isfinite(p->mean[i]);
   }
-  for (int i = 0; !bad && i < BK_NVPFEAT + BK_SUITE_NTASK; i++) bad = !isfinite(p->w[i]);
+  for (int i = 0; !bad && i < BK_NFEATURE + BK_SUITE_NTASK; i++) bad = !isfinite(p->w[i]);
   if (!bad) {
     snprintf(p->suite, sizeof p->suite, "%s", suite->valuestring);
     p->bias = bias->valuedouble;

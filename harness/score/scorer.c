@@ -23,8 +23,8 @@ static double risk_disagreement(const bk_score_in_t* in, int c) {
 
 static double risk_predictor(const bk_score_in_t* in, int c) {
   if (!in->predictor) return NAN;
-  double f[BK_NVPFEAT];
-  bk_vp_all_features(in->w, in->d, in->actions + (size_t)c * in->n, in->open_loop, f);
+  double f[BK_NFEATURE];
+  bk_vp_features(in->w, in->d, in->actions + (size_t)c * in->n, in->open_loop, f);
   return bk_vp_prob(in->predictor, in->w->ref.id, f);
 }
 
