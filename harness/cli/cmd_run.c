@@ -370,6 +370,40 @@ static int task_file_options(bk_run_cfg_t* r, int have_tasks) {
   return 0;
 }
 
+// the policy's options: a remote policy gets --server and --timeout ahead of its own,
+// a plugin its library's path first; checked by creating the policy once
+static int policy_options(bk_cli_run_opts_t* o) {
+  bk_run_cfg_t* r = &o->run;
+  char err[1024];
+  o->user_opts = r->policy_opts;
+  if (o->server && !r->policy->cost) {
+    bk_cli_error("run", "--server is for the remote policies (openpi, oft, openvla), not '%s'", r->policy->name);
+    return -1;
+  }
+  if (o->server || o->plugin) {
+    size_t n = 0, sz = sizeof o->popts;
+    if (o->plugin) n += (size_t)snprintf(o->popts + n, sz - n, "path=%s,", o->plugin);
+    if (o->server && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "server=%s,", o->server);
+    if (o->server && o->timeout > 0 && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "timeout=%g,", o->timeout);
+    if (o->remote_temperature && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "sampling=temperature,");
+    if (r->policy_opts && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "%s,", r->policy_opts);
+    if (n >= sz) {
+      bk_cli_error("run", "--server, --policy-opt: too long");
+      return -1;
+    }
+    o->popts[n - 1] = '\0';  // the last comma
+    r->policy_opts = o->popts;
+  }
+  // the policy's options are checked now, before anything is written
+  void* probe = r->policy->create(r->policy_opts, err, sizeof err);
+  if (!probe) {
+    bk_cli_error("run", "--policy-opt: %s", err);
+    return -1;
+  }
+  r->policy->destroy(probe);
+  return 0;
+}
+
 static int finish_options(bk_cli_run_opts_t* o, int have_tasks, int have_inits) {
   bk_run_cfg_t* r = &o->run;
   const bk_suite_t* s = bk_catalog_suite(r->suite);
@@ -407,35 +441,7 @@ static int finish_options(bk_cli_run_opts_t* o, int have_tasks, int have_inits) 
     return -1;
   }
   if (!o->out[0]) snprintf(o->out, sizeof o->out, "results/runs/%s_%s", r->suite, r->policy->name);
-  // a remote policy gets --server and --timeout ahead of its own options
-  // (a plugin gets its library's path first)
-  o->user_opts = r->policy_opts;
-  if (o->server && !r->policy->cost) {
-    bk_cli_error("run", "--server is for the remote policies (openpi, oft, openvla), not '%s'", r->policy->name);
-    return -1;
-  }
-  if (o->server || o->plugin) {
-    size_t n = 0, sz = sizeof o->popts;
-    if (o->plugin) n += (size_t)snprintf(o->popts + n, sz - n, "path=%s,", o->plugin);
-    if (o->server && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "server=%s,", o->server);
-    if (o->server && o->timeout > 0 && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "timeout=%g,", o->timeout);
-    if (o->remote_temperature && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "sampling=temperature,");
-    if (r->policy_opts && n < sz) n += (size_t)snprintf(o->popts + n, sz - n, "%s,", r->policy_opts);
-    if (n >= sz) {
-      bk_cli_error("run", "--server, --policy-opt: too long");
-      return -1;
-    }
-    o->popts[n - 1] = '\0';  // the last comma
-    r->policy_opts = o->popts;
-  }
-  // the policy's options are checked now, before anything is written
-  void* probe = r->policy->create(r->policy_opts, err, sizeof err);
-  if (!probe) {
-    bk_cli_error("run", "--policy-opt: %s", err);
-    return -1;
-  }
-  r->policy->destroy(probe);
-  return 0;
+  return policy_options(o);
 }
 
 static int parse(int argc, char** argv, bk_cli_run_opts_t* o) {

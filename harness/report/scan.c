@@ -457,7 +457,7 @@ static int scan_rec_member(cur_t* c, const char* key, int klen, void* arg) {
   }
 }
 
-// the reader's checks of the episode fields (run/record.c check_episode)
+// the reader's checks of the episode fields (run/record_read.c check_episode)
 static int scan_check(const rec_t* x) {
   const bk_scan_rec_t* r = x->r;
   return x->seen == (1u << NREC) - 1 && r->task >= 0 && r->task < BK_SUITE_NTASK &&
