@@ -148,9 +148,10 @@ Test(contacts, movable_objects_keep_decoration_in_a_massless_welded_child) {
       for (int e = 0; e < w->nent; e++) {
         if (w->ent[e].fixture) continue;
         int body = w->ent[e].body;
-        for (int g = m->body_geomadr[body]; g < m->body_geomadr[body] + m->body_geomnum[body]; g++) {
-          cr_expect(m->geom_contype[g] && m->geom_conaffinity[g], "%s: geom %d is not a collision geom",
-                    w->ent[e].name, g);
+        int g0 = m->body_geomadr[body];
+        for (int g = g0; g < g0 + m->body_geomnum[body]; g++) {
+          cr_expect(m->geom_contype[g] && m->geom_conaffinity[g],
+                    "%s: geom %d is not a collision geom", w->ent[e].name, g);
         }
         char vn[BK_NAME_MAX + 8];
         snprintf(vn, sizeof vn, "%s_visual", w->ent[e].name);
@@ -226,7 +227,9 @@ static void inertia_tensor(const mjModel* m, int b, double t[9]) {
   for (int r = 0; r < 3; r++) {
     for (int c = 0; c < 3; c++) {
       t[3 * r + c] = 0;
-      for (int k = 0; k < 3; k++) t[3 * r + c] += R[3 * r + k] * m->body_inertia[3 * b + k] * R[3 * c + k];
+      for (int k = 0; k < 3; k++) {
+        t[3 * r + c] += R[3 * r + k] * m->body_inertia[3 * b + k] * R[3 * c + k];
+      }
     }
   }
 }
@@ -256,9 +259,11 @@ Test(contacts, decoration_bodies_leave_each_objects_inertia_unchanged) {
     double ta[9], tb[9];
     inertia_tensor(a, ba, ta);
     inertia_tensor(b, bb, tb);
-    double scale = fmax(fmax(b->body_inertia[3 * bb], b->body_inertia[3 * bb + 1]), b->body_inertia[3 * bb + 2]);
+    const mjtNum* ib = b->body_inertia + 3 * bb;
+    double scale = fmax(fmax(ib[0], ib[1]), ib[2]);
     for (int k = 0; k < 9; k++) {
-      cr_expect_float_eq(ta[k], tb[k], 1e-12 * scale, "%s: inertia tensor %d: %.17g %.17g", cats[i], k, ta[k], tb[k]);
+      cr_expect_float_eq(ta[k], tb[k], 1e-12 * scale, "%s: inertia tensor %d: %.17g %.17g",
+                         cats[i], k, ta[k], tb[k]);
     }
     mj_deleteModel(a);
     mj_deleteModel(b);

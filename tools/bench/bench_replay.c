@@ -70,7 +70,8 @@ static int record_settle(const bk_world_t* w, int init, replay_buf_t* r) {
       mj_step1(m, r->d);
       if (s == 0) bk_osc_set_goal(r->osc, r->d, settle);
       bk_osc_compute(r->osc, r->d);
-      memcpy(r->settle_ctrl + ((size_t)i * BK_SUBSTEPS + s) * m->nu, r->d->ctrl, sizeof(mjtNum) * m->nu);
+      mjtNum* keep = r->settle_ctrl + ((size_t)i * BK_SUBSTEPS + s) * m->nu;
+      memcpy(keep, r->d->ctrl, sizeof(mjtNum) * m->nu);
       mj_step2(m, r->d);
     }
   }
@@ -141,7 +142,8 @@ static void run_setting(const bk_world_t* w, const bench_setting_t* st, int nini
   bench_episodes_t b;
   bench_episodes_open(&b, w, st, 1);
   const mjModel* m = w->m;
-  replay_buf_t r = {mj_makeData(m), mj_makeData(m), mj_makeData(m), bk_osc_create(w), bk_osc_create(w),
+  replay_buf_t r = {mj_makeData(m), mj_makeData(m), mj_makeData(m),
+                    bk_osc_create(w), bk_osc_create(w),
                     malloc(sizeof(double) * b.cfg.max_steps * BK_SUBSTEPS * (m->nu + 1)),
                     malloc(sizeof(double) * BK_SETTLE_STEPS * BK_SUBSTEPS * (m->nu + 1))};
   if (!r.d || !r.start || !r.init || !r.osc || !r.osc0 || !r.ctrl || !r.settle_ctrl) {
