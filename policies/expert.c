@@ -422,7 +422,7 @@ static int plan(expert_t* x, int h, double* chunk) {
   int rc = bk_expert_scene_read(x->w, x->d, &x->scene, err, sizeof err);
   if (rc) return rc;
   predict_init(x->w, x->d, &x->scene, &pr);
-  response(x, pr.A);
+  if (h > 1) response(x, pr.A);  // only the prediction uses it
   phase_t ph = FREE;
   law(&x->scene, &ph, chunk);
   for (int i = 1; i < h; i++) {
@@ -473,7 +473,17 @@ static void observe(expert_t* x, const mjData* src, const double* qpos) {
   mju_copy(d->qacc_warmstart, src->qacc_warmstart, m->nv);
   mju_zero(d->qfrc_applied, m->nv);
   mju_zero(d->xfrc_applied, 6 * m->nbody);
-  mj_forward(m, d);
+  bk_expert_forward(m, d);
+}
+
+void bk_expert_forward(const mjModel* m, mjData* d) {
+  // mj_forward's own stages for these, in its order; the constraint rows, their
+  // projection and the solver (most of mj_forward) feed nothing the expert reads
+  mj_kinematics(m, d);
+  mj_comPos(m, d);
+  mj_crb(m, d);
+  mj_collision(m, d);
+  mj_comVel(m, d);
 }
 
 int bk_expert_plan(void* self, const bk_world_t* w, const mjData* d, const double* qpos, int h,

@@ -15,4 +15,11 @@
 int bk_expert_plan(void* self, const bk_world_t* w, const mjData* d, const double* qpos, int h,
                    double* chunk);
 
+/* What the expert reads of mj_forward's results, computed by mj_forward's own stages
+ * (bit for bit the same numbers): positions and frames of bodies, geoms and sites,
+ * joint anchors, the com-based quantities (subtree centres, motion dofs, body velocities),
+ * the joint-space inertia qM, and the contacts. The rest of d's derived quantities (the
+ * constraint rows, forces, accelerations, sensors) are left as they were. */
+void bk_expert_forward(const mjModel* m, mjData* d);
+
 #endif

@@ -31,6 +31,17 @@
 
 extern const bk_policy_ops_t bk_expert_policy;
 
+/* one action dimension's last token distributions: a pure function of the number, the
+ * spread and T (the gripper's and many other numbers repeat along a chunk and across
+ * decisions, so their exponentials are not redone) */
+typedef struct {
+  uint64_t lp_a;               /* bits of the number lp is for */
+  uint64_t dist_a, dist_temp;  /* bits of the number and of T dist is for */
+  int has_lp, has_dist;
+  double lp[BK_NBIN];          /* log p at T = 1 */
+  bk_tokens_dist_t dist;       /* prepared for drawing at T */
+} memo_t;
+
 typedef struct {
   double offset_scale, distractor_p, spread;
   const bk_world_t* w;
@@ -42,7 +53,14 @@ typedef struct {
   double* lp;                  /* log p of every bin at T = 1, per intended number */
   int cap, cached_step;
   double cached_time;
+  memo_t memo[BK_ACTION_DIM];
 } simvla_t;
+
+static uint64_t bits(double v) {
+  uint64_t b;
+  memcpy(&b, &v, sizeof b);
+  return b;
+}
 
 // "key=value,..." into the settings
 static int options(simvla_t* x, const char* text, char* err, int err_sz) {
@@ -180,7 +198,14 @@ static int intend(simvla_t* x, const bk_obs_t* obs, int h) {
   int rc = bk_expert_plan(x->expert, obs->w, obs->d, x->view, h, x->intended);
   if (rc) return rc;
   for (int i = 0; i < h * BK_ACTION_DIM; i++) {
-    bk_tokens_logprobs(x->intended[i], x->spread, x->lp + (size_t)i * BK_NBIN);
+    double* lp = x->lp + (size_t)i * BK_NBIN;
+    memo_t* m = &x->memo[i % BK_ACTION_DIM];
+    if (!m->has_lp || m->lp_a != bits(x->intended[i])) {
+      bk_tokens_logprobs(x->intended[i], x->spread, m->lp);
+      m->lp_a = bits(x->intended[i]);
+      m->has_lp = 1;
+    }
+    memcpy(lp, m->lp, sizeof m->lp);
   }
   x->cached_step = obs->step;
   x->cached_time = obs->d->time;
@@ -201,11 +226,17 @@ static int act(void* self, const bk_obs_t* obs, const bk_query_t* q, bk_chunk_t*
     bk_rng_seed(&rng[c], key, 1);
     sum[c] = 0;
   }
-  // one prepared distribution per number, drawn by every candidate
-  bk_tokens_dist_t dist;
+  // one prepared distribution per number (from its log-probabilities of intend(), or
+  // kept from the last number of its dimension when the same), drawn by every candidate
   for (int i = 0; i < n; i++) {
-    bk_tokens_prepare(x->intended[i], x->spread, q->temperature, &dist);
-    for (int c = 0; c < k; c++) sum[c] += bk_tokens_draw(&dist, &rng[c], &out->actions[(size_t)c * n + i]);
+    memo_t* m = &x->memo[i % BK_ACTION_DIM];
+    if (!m->has_dist || m->dist_a != bits(x->intended[i]) || m->dist_temp != bits(q->temperature)) {
+      bk_tokens_prepare_lp(x->lp + (size_t)i * BK_NBIN, q->temperature, &m->dist);
+      m->dist_a = bits(x->intended[i]);
+      m->dist_temp = bits(q->temperature);
+      m->has_dist = 1;
+    }
+    for (int c = 0; c < k; c++) sum[c] += bk_tokens_draw(&m->dist, &rng[c], &out->actions[(size_t)c * n + i]);
   }
   if (out->logp) {
     for (int c = 0; c < k; c++) out->logp[c] = sum[c] / n;

@@ -1,6 +1,7 @@
 #include "policies/tokens.h"
 
 #include <math.h>
+#include <string.h>
 
 double bk_tokens_centre(int b) {
   return -1.0 + (2.0 * b + 1.0) / BK_NBIN;
@@ -22,8 +23,8 @@ void bk_tokens_logprobs(double a, double spread, double* lp) {
   for (int b = 0; b < BK_NBIN; b++) lp[b] -= mx + log(z);
 }
 
-void bk_tokens_prepare(double a, double spread, double temp, bk_tokens_dist_t* d) {
-  bk_tokens_logprobs(a, spread, d->lp);
+// the greedy bin and the cumulative weights of p^(1/T) from d->lp
+static void finish(double temp, bk_tokens_dist_t* d) {
   d->greedy = 0;
   for (int b = 1; b < BK_NBIN; b++) {
     if (d->lp[b] > d->lp[d->greedy]) d->greedy = b;
@@ -36,6 +37,16 @@ void bk_tokens_prepare(double a, double spread, double temp, bk_tokens_dist_t* d
     z += exp(d->lp[b] / temp - mx);
     d->cdf[b] = z;
   }
+}
+
+void bk_tokens_prepare(double a, double spread, double temp, bk_tokens_dist_t* d) {
+  bk_tokens_logprobs(a, spread, d->lp);
+  finish(temp, d);
+}
+
+void bk_tokens_prepare_lp(const double* lp, double temp, bk_tokens_dist_t* d) {
+  if (lp != d->lp) memcpy(d->lp, lp, sizeof d->lp);
+  finish(temp, d);
 }
 
 double bk_tokens_draw(const bk_tokens_dist_t* d, bk_rng_t* rng, double* out) {

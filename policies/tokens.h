@@ -33,6 +33,11 @@ typedef struct {
 /* Prepares the distribution of intended value a. */
 void bk_tokens_prepare(double a, double spread, double temp, bk_tokens_dist_t* d);
 
+/* The same from lp, log p at T = 1 of every bin as bk_tokens_logprobs gives it (for a
+ * caller that has them already: the same numbers as bk_tokens_prepare, without the
+ * exponentials of the log-probabilities). lp may be d->lp. */
+void bk_tokens_prepare_lp(const double* lp, double temp, bk_tokens_dist_t* d);
+
 /* A draw from a prepared distribution (one uniform from rng unless greedy): the bin
  * centre into *out, its log p at T = 1 returned. Same result as bk_tokens_decode. */
 double bk_tokens_draw(const bk_tokens_dist_t* d, bk_rng_t* rng, double* out);
