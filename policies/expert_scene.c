@@ -49,26 +49,6 @@ static double box_top(const bk_expert_box_t* b) {
   return b->c[2] + fabs(b->R[6]) * b->h[0] + fabs(b->R[7]) * b->h[1] + fabs(b->R[8]) * b->h[2];
 }
 
-static void box_half_xy(const bk_expert_box_t* b, double e[2]) {
-  for (int i = 0; i < 2; i++) {
-    e[i] = fabs(b->R[3 * i]) * b->h[0] + fabs(b->R[3 * i + 1]) * b->h[1] +
-           fabs(b->R[3 * i + 2]) * b->h[2];
-  }
-}
-
-// signed distance from point p to box b (negative inside)
-static double box_dist(const bk_expert_box_t* b, const double p[3]) {
-  double out = 0, in = -1e9;
-  for (int k = 0; k < 3; k++) {
-    double l = 0;
-    for (int i = 0; i < 3; i++) l += b->R[3 * i + k] * (p[i] - b->c[i]);
-    double q = fabs(l) - b->h[k];
-    if (q > 0) out += q * q;
-    if (q > in) in = q;
-  }
-  return out > 0 ? sqrt(out) : in;
-}
-
 // does segment a-b come within `margin` of the box's x-y footprint? The footprint is the
 // box's own rectangle when it stands upright, its bounding rectangle otherwise; the
 // segment is clipped against it (Liang-Barsky) in the rectangle's frame.
@@ -81,7 +61,7 @@ static int segment_hits(const bk_expert_box_t* b, const double a[2], const doubl
     ux = b->R[0];
     uy = b->R[3];
   } else {
-    box_half_xy(b, half);
+    bk_expert_box_half_xy(b, half);
   }
   double pa[2] = {ux * (a[0] - b->c[0]) + uy * (a[1] - b->c[1]),
                   -uy * (a[0] - b->c[0]) + ux * (a[1] - b->c[1])};
@@ -285,93 +265,6 @@ static void read_place(const bk_world_t* w, const mjData* d, int place_ent, int 
 
 typedef bk_expert_pose_t pose_t;
 typedef bk_expert_cand_t cand_t;
-
-// the smallest distance of one obstacle to the grid points of a volume
-static double grid_clear(const bk_expert_box_t* bx, const pose_t* p, const double u[2],
-                         const double t[2], const double lo[3], const double hi[3],
-                         const int n[3], double best) {
-  for (int i = 0; i < n[0]; i++) {
-    double a = lo[0] + (hi[0] - lo[0]) * i / (n[0] - 1);
-    for (int j = 0; j < n[1]; j++) {
-      double c = lo[1] + (hi[1] - lo[1]) * j / (n[1] - 1);
-      for (int k = 0; k < n[2]; k++) {
-        double q[3] = {p->o[0] + a * u[0] + c * t[0], p->o[1] + a * u[1] + c * t[1],
-                       p->z + lo[2] + (hi[2] - lo[2]) * k / (n[2] - 1)};
-        best = fmin(best, box_dist(bx, q));
-      }
-    }
-  }
-  return best;
-}
-
-// the largest gap between an obstacle and a volume (centre mid, half-extents ext along
-// u, t and z) along the obstacle's and the volume's axes: no point of the volume is
-// nearer the obstacle than a gap along any axis (<= 0 where they overlap on every axis)
-static double axes_gap(const bk_expert_box_t* bx, const double mid[3], const double u[2],
-                       const double t[2], const double ext[3]) {
-  double axis[6][3] = {{bx->R[0], bx->R[3], bx->R[6]}, {bx->R[1], bx->R[4], bx->R[7]},
-                       {bx->R[2], bx->R[5], bx->R[8]}, {u[0], u[1], 0}, {t[0], t[1], 0},
-                       {0, 0, 1}};
-  double gap = -1e9;
-  for (int k = 0; k < 6; k++) {
-    const double* a = axis[k];
-    double dc = a[0] * (mid[0] - bx->c[0]) + a[1] * (mid[1] - bx->c[1]) +
-                a[2] * (mid[2] - bx->c[2]);
-    double rb = 0;
-    for (int j = 0; j < 3; j++) {
-      rb += bx->h[j] * fabs(a[0] * bx->R[j] + a[1] * bx->R[3 + j] + a[2] * bx->R[6 + j]);
-    }
-    double rv = ext[0] * fabs(a[0] * u[0] + a[1] * u[1]) +
-                ext[1] * fabs(a[0] * t[0] + a[1] * t[1]) + ext[2] * fabs(a[2]);
-    gap = fmax(gap, fabs(dc) - rb - rv);
-  }
-  return gap;
-}
-
-// smallest distance from the points of a box (in the hand's frame) to the obstacles:
-// the minimum over a grid of `step` spacing and every obstacle within reach (1 when none
-// is nearer). The signed box distance is 1-Lipschitz, so an obstacle's distance from the
-// volume's centre less the volume's half-diagonal bounds all its grid distances from
-// below, and so does the gap between the two boxes along any axis: obstacles are visited
-// nearest bound first and the rest skipped once their bound exceeds the minimum so far
-// (they cannot lower it: the same minimum as visiting all)
-double bk_expert_volume_clear(const bk_expert_scene_t* s, const pose_t* p, const double lo[3],
-                              const double hi[3], double step, int skip) {
-  double u[2] = {cos(p->yaw), sin(p->yaw)}, t[2] = {-u[1], u[0]};
-  int n[3];
-  for (int k = 0; k < 3; k++) n[k] = 1 + (int)ceil((hi[k] - lo[k]) / step);
-  double ma = 0.5 * (lo[0] + hi[0]), mc = 0.5 * (lo[1] + hi[1]);
-  double mid[3] = {p->o[0] + ma * u[0] + mc * t[0], p->o[1] + ma * u[1] + mc * t[1],
-                   p->z + 0.5 * (lo[2] + hi[2])};
-  double rv = 0.5 * sqrt((hi[0] - lo[0]) * (hi[0] - lo[0]) + (hi[1] - lo[1]) * (hi[1] - lo[1]) +
-                         (hi[2] - lo[2]) * (hi[2] - lo[2]));
-  double ext[3] = {0.5 * (hi[0] - lo[0]), 0.5 * (hi[1] - lo[1]), 0.5 * (hi[2] - lo[2])};
-  double bound[BK_EXPERT_MAX_BOX];
-  int order[BK_EXPERT_MAX_BOX], nb = 0;
-  for (int b = 0; b < s->nbox; b++) {
-    const bk_expert_box_t* bx = &s->box[b];
-    if (bx->ent == skip) continue;
-    double half[2];
-    box_half_xy(bx, half);
-    double reach = hypot(half[0], half[1]) + 0.25;
-    if (fabs(bx->c[0] - p->o[0]) > reach || fabs(bx->c[1] - p->o[1]) > reach) continue;
-    double lb = fmax(box_dist(bx, mid) - rv, axes_gap(bx, mid, u, t, ext));
-    int i = nb++;
-    for (; i > 0 && bound[i - 1] > lb; i--) {  // insertion: ascending bounds, stable
-      bound[i] = bound[i - 1];
-      order[i] = order[i - 1];
-    }
-    bound[i] = lb;
-    order[i] = b;
-  }
-  double best = 1.0;
-  // the margin covers rounding in the bound (grid points and the centre are computed
-  // separately): far above it, far below any clearance that matters
-  for (int i = 0; i < nb && bound[i] <= best + 1e-9; i++) {
-    best = grid_clear(&s->box[order[i]], p, u, t, lo, hi, n, best);
-  }
-  return best;
-}
 
 // clearance of both pads and the hand, swept from sweep_z down to the pose
 static double pose_clear(const bk_expert_scene_t* s, const pose_t* p, int skip) {

@@ -121,6 +121,9 @@ void bk_expert_scene_update(const bk_world_t* w, bk_expert_scene_t* s, double q7
 double bk_expert_volume_clear(const bk_expert_scene_t* s, const bk_expert_pose_t* p,
                               const double lo[3], const double hi[3], double step, int skip);
 
+/* Half-extents along world x and y of an oriented box. */
+void bk_expert_box_half_xy(const bk_expert_box_t* b, double e[2]);
+
 /* The yaw (angle of the hand's y axis in the x-y plane) of a hand frame. */
 double bk_expert_yaw(const double hand_R[9]);
 
