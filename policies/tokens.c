@@ -20,7 +20,8 @@ void bk_tokens_logprobs(double a, double spread, double* lp) {
     if (lp[b] > mx) mx = lp[b];
   }
   for (int b = 0; b < BK_NBIN; b++) z += exp(lp[b] - mx);
-  for (int b = 0; b < BK_NBIN; b++) lp[b] -= mx + log(z);
+  double norm = mx + log(z);  // once, not per bin (math errno keeps the compiler from it)
+  for (int b = 0; b < BK_NBIN; b++) lp[b] -= norm;
 }
 
 // the greedy bin and the cumulative weights of p^(1/T) from d->lp

@@ -1,6 +1,7 @@
 /* simvla's action tokens: a proper distribution, greedy as T -> 0, sampling at T = 1 */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <string.h>
 
 #include "policies/tokens.h"
 
@@ -106,5 +107,26 @@ Test(tokens, zero_is_a_centre_and_greedy_keeps_the_sign) {
     bk_tokens_decode(as[i], 0.1, 0.0, &rng, &g);
     cr_expect_eq((g > 0) - (g < 0), (as[i] > 0) - (as[i] < 0), "a = %g decoded %g", as[i], g);
     cr_expect_leq(fabs(g - as[i]), 1.0 / 255 + 1e-15, "a = %g decoded %g", as[i], g);
+  }
+}
+
+Test(tokens, prepared_from_log_probabilities_is_the_same_distribution_bit_for_bit) {
+  const double as[4] = {0.0, 1.0, -0.4137, 0.99};
+  const double temps[3] = {0.0, 1.0, 0.7};
+  for (int i = 0; i < 4; i++) {
+    for (int t = 0; t < 3; t++) {
+      static bk_tokens_dist_t a, b;
+      memset(&a, 0, sizeof a);
+      memset(&b, 0, sizeof b);
+      bk_tokens_prepare(as[i], 0.1, temps[t], &a);
+      double lp[BK_NBIN];
+      bk_tokens_logprobs(as[i], 0.1, lp);
+      bk_tokens_prepare_lp(lp, temps[t], &b);
+      cr_assert(memcmp(&a, &b, sizeof a) == 0, "a = %g, T = %g", as[i], temps[t]);
+      bk_tokens_prepare_lp(b.lp, temps[t], &b);  // in place
+      cr_assert(memcmp(&a, &b, sizeof a) == 0, "in place: a = %g, T = %g", as[i], temps[t]);
+      // and the draws follow: the greedy bin is the nearest centre
+      cr_expect_eq(a.greedy, bk_tokens_bin(as[i]));
+    }
   }
 }
