@@ -12,14 +12,30 @@ int bk_tokens_bin(double v) {
   return b < 0 ? 0 : (b >= BK_NBIN ? BK_NBIN - 1 : b);
 }
 
+// 1 when the sum z can no longer change: beyond the peak the terms only shrink, and a
+// term below 1/8 of z's last place (z * 2^-56 < ulp(z) / 8) rounds away when added, as
+// does every later one (even with exp 1 ulp off), so the sum and every partial sum after it
+// are z: the same numbers as adding them all, without their exponentials
+static int settled(double z, double e) {
+  return e < z * 0x1p-56;
+}
+
 void bk_tokens_logprobs(double a, double spread, double* lp) {
   double mx = -INFINITY, z = 0;
+  int peak = 0;
   for (int b = 0; b < BK_NBIN; b++) {
     double dlt = bk_tokens_centre(b) - a;
     lp[b] = -dlt * dlt / (2 * spread * spread);
-    if (lp[b] > mx) mx = lp[b];
+    if (lp[b] > mx) {
+      mx = lp[b];
+      peak = b;
+    }
   }
-  for (int b = 0; b < BK_NBIN; b++) z += exp(lp[b] - mx);
+  for (int b = 0; b < BK_NBIN; b++) {
+    double e = exp(lp[b] - mx);
+    z += e;
+    if (b > peak && settled(z, e)) break;
+  }
   double norm = mx + log(z);  // once, not per bin (math errno keeps the compiler from it)
   for (int b = 0; b < BK_NBIN; b++) lp[b] -= norm;
 }
@@ -35,8 +51,13 @@ static void finish(double temp, bk_tokens_dist_t* d) {
   // cumulative weights of p^(1/T), relative to the largest
   double mx = d->lp[d->greedy] / temp, z = 0;
   for (int b = 0; b < BK_NBIN; b++) {
-    z += exp(d->lp[b] / temp - mx);
+    double e = exp(d->lp[b] / temp - mx);
+    z += e;
     d->cdf[b] = z;
+    if (b > d->greedy && settled(z, e)) {
+      for (int r = b + 1; r < BK_NBIN; r++) d->cdf[r] = z;
+      break;
+    }
   }
 }
 

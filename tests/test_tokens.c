@@ -130,3 +130,47 @@ Test(tokens, prepared_from_log_probabilities_is_the_same_distribution_bit_for_bi
     }
   }
 }
+
+// the plain sums over every bin, as the module computed them before it stopped adding
+// terms that round away: its numbers must be these very bits
+static void plain(double a, double spread, double temp, bk_tokens_dist_t* d) {
+  double mx = -INFINITY, z = 0;
+  for (int b = 0; b < BK_NBIN; b++) {
+    double dlt = bk_tokens_centre(b) - a;
+    d->lp[b] = -dlt * dlt / (2 * spread * spread);
+    if (d->lp[b] > mx) mx = d->lp[b];
+  }
+  for (int b = 0; b < BK_NBIN; b++) z += exp(d->lp[b] - mx);
+  double norm = mx + log(z);
+  for (int b = 0; b < BK_NBIN; b++) d->lp[b] -= norm;
+  d->greedy = 0;
+  for (int b = 1; b < BK_NBIN; b++) {
+    if (d->lp[b] > d->lp[d->greedy]) d->greedy = b;
+  }
+  d->sample = temp > 0;
+  if (!d->sample) return;
+  double m = d->lp[d->greedy] / temp, c = 0;
+  for (int b = 0; b < BK_NBIN; b++) {
+    c += exp(d->lp[b] / temp - m);
+    d->cdf[b] = c;
+  }
+}
+
+Test(tokens, skipped_tail_terms_leave_every_number_as_the_plain_sums) {
+  static bk_tokens_dist_t got, want;
+  const double temps[4] = {0.0, 0.3, 1.0, 2.5}, spreads[3] = {0.1, 0.03, 0.4};
+  unsigned long st = 99;
+  for (int i = 0; i < 3000; i++) {
+    st = st * 6364136223846793005UL + 1442695040888963407UL;
+    double u = (double)(st >> 11) / 9007199254740992.0;
+    // bin centres, midpoints between them, the ends, and random numbers in [-1.1, 1.1]
+    double a = i < 255 ? bk_tokens_centre(i) : (i < 510 ? bk_tokens_centre(i - 255) + 1.0 / BK_NBIN
+               : (i < 520 ? (i % 2 ? 1.0 : -1.0) : -1.1 + 2.2 * u));
+    double temp = temps[i % 4], spread = spreads[i % 3];
+    memset(&got, 0, sizeof got);
+    memset(&want, 0, sizeof want);
+    bk_tokens_prepare(a, spread, temp, &got);
+    plain(a, spread, temp, &want);
+    cr_assert(memcmp(&got, &want, sizeof got) == 0, "a = %.17g, spread %g, T = %g", a, spread, temp);
+  }
+}
