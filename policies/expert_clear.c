@@ -5,11 +5,13 @@
 #include <math.h>
 #include <string.h>
 
+#include <mujoco/mujoco.h>
+
 #include "policies/expert_scene.h"
 
 #define GRID_MAX 64              /* grid points per axis searched with bounds */
-#define BLOCK 4                  /* grid points per block of a column (bounded together) */
-#define MAX_BLOCKS 4096          /* blocks per grid searched with bounds */
+#define LEAF 4                   /* regions of at most this many grid points are searched whole */
+#define STACK 64                 /* pending regions of the branch and bound (depth ~20 at most) */
 
 typedef bk_expert_pose_t pose_t;
 
@@ -34,7 +36,7 @@ static double box_dist(const bk_expert_box_t* b, const double p[3]) {
 }
 
 // every grid point of a volume against one obstacle (grids of one point or more than
-// GRID_MAX along an axis, or more than MAX_BLOCKS blocks)
+// GRID_MAX along an axis)
 static double grid_clear_all(const bk_expert_box_t* bx, const pose_t* p, const double u[2],
                              const double t[2], const double lo[3], const double hi[3],
                              const int n[3], double best) {
@@ -59,73 +61,101 @@ typedef struct {
   double a[GRID_MAX], c[GRID_MAX], z[GRID_MAX];
 } grid_t;
 
-// lower bound of the signed box distance over the points whose box-frame coordinates lie
-// in [l0, l1] on each axis: the distance function grows with each axis's excess |l| - h
-static double block_bound(const bk_expert_box_t* bx, const double l0[3], const double l1[3]) {
+// the grid in an obstacle's frame: point (i, j, k) lies at about l0 + i da + j dc + k dz
+// (for bounds: the points' own coordinates differ by rounding, far below the margin)
+typedef struct {
+  double l0[3], da[3], dc[3], dz[3];
+} lattice_t;
+
+static void lattice(const bk_expert_box_t* bx, const pose_t* p, const double u[2],
+                    const double t[2], const grid_t* g, lattice_t* L) {
+  const int* n = g->n;
+  double x = p->o[0] + g->a[0] * u[0] + g->c[0] * t[0] - bx->c[0];
+  double y = p->o[1] + g->a[0] * u[1] + g->c[0] * t[1] - bx->c[1];
+  double z = g->z[0] - bx->c[2];
+  double sa = (g->a[n[0] - 1] - g->a[0]) / (n[0] - 1), sc = (g->c[n[1] - 1] - g->c[0]) / (n[1] - 1);
+  double sz = (g->z[n[2] - 1] - g->z[0]) / (n[2] - 1);
+  const double* R = bx->R;
+  for (int k = 0; k < 3; k++) {
+    L->l0[k] = R[k] * x + R[3 + k] * y + R[6 + k] * z;
+    L->da[k] = (R[k] * u[0] + R[3 + k] * u[1]) * sa;
+    L->dc[k] = (R[k] * t[0] + R[3 + k] * t[1]) * sc;
+    L->dz[k] = R[6 + k] * sz;
+  }
+}
+
+// lower bound of the signed box distance over the grid points of index region r
+// ([r0, r1] x [r2, r3] x [r4, r5]): on each box axis the region's coordinates lie within
+// e of its centre's c, so |l| >= |c| - e there, and the distance grows with every axis's
+// excess |l| - h
+static double region_bound(const bk_expert_box_t* bx, const lattice_t* L, const int r[6]) {
+  double mi = 0.5 * (r[0] + r[1]), mj = 0.5 * (r[2] + r[3]), mk = 0.5 * (r[4] + r[5]);
+  double hi = 0.5 * (r[1] - r[0]), hj = 0.5 * (r[3] - r[2]), hk = 0.5 * (r[5] - r[4]);
   double out = 0, in = -1e9;
   for (int k = 0; k < 3; k++) {
-    double lo = fmin(l0[k], l1[k]), hi = fmax(l0[k], l1[k]);
-    double q = (lo > 0 ? lo : (hi < 0 ? -hi : 0)) - bx->h[k];
+    double c = L->l0[k] + mi * L->da[k] + mj * L->dc[k] + mk * L->dz[k];
+    double e = hi * fabs(L->da[k]) + hj * fabs(L->dc[k]) + hk * fabs(L->dz[k]);
+    double q = fmax(0, fabs(c) - e) - bx->h[k];
     if (q > 0) out += q * q;
     if (q > in) in = q;
   }
   return out > 0 ? sqrt(out) : in;
 }
 
-// box-frame coordinates, at the block's ends, of column (i, j)'s points k0 and k1 (for
-// bounds: rounding differs from the points' own by far less than the search's margin)
-static void block_ends(const bk_expert_box_t* bx, const pose_t* p, const double u[2],
-                       const double t[2], const grid_t* g, int i, int j, int k0, int k1,
-                       double l0[3], double l1[3]) {
-  double x = p->o[0] + g->a[i] * u[0] + g->c[j] * t[0] - bx->c[0];
-  double y = p->o[1] + g->a[i] * u[1] + g->c[j] * t[1] - bx->c[1];
-  double z0 = g->z[k0] - bx->c[2], z1 = g->z[k1] - bx->c[2];
-  for (int k = 0; k < 3; k++) {
-    double xy = bx->R[k] * x + bx->R[3 + k] * y;
-    l0[k] = xy + bx->R[6 + k] * z0;
-    l1[k] = xy + bx->R[6 + k] * z1;
-  }
-}
-
-// the points of column (i, j) from k0 to k1 (inclusive) against one obstacle
-static double block_clear(const bk_expert_box_t* bx, const pose_t* p, const double u[2],
-                          const double t[2], const grid_t* g, int i, int j, int k0, int k1,
-                          double best) {
-  for (int k = k0; k <= k1; k++) {
-    double q[3] = {p->o[0] + g->a[i] * u[0] + g->c[j] * t[0],
-                   p->o[1] + g->a[i] * u[1] + g->c[j] * t[1], g->z[k]};
-    best = fmin(best, box_dist(bx, q));
+// every grid point of region r against one obstacle, coordinates as the points' own
+static double region_clear(const bk_expert_box_t* bx, const pose_t* p, const double u[2],
+                           const double t[2], const grid_t* g, const int r[6], double best) {
+  for (int i = r[0]; i <= r[1]; i++) {
+    for (int j = r[2]; j <= r[3]; j++) {
+      double xy[2] = {p->o[0] + g->a[i] * u[0] + g->c[j] * t[0],
+                      p->o[1] + g->a[i] * u[1] + g->c[j] * t[1]};
+      for (int k = r[4]; k <= r[5]; k++) {
+        double q[3] = {xy[0], xy[1], g->z[k]};
+        best = fmin(best, box_dist(bx, q));
+      }
+    }
   }
   return best;
 }
 
-// the smallest distance of one obstacle to the grid points of a volume: the columns' blocks
-// of BLOCK points are bounded from below first; the block of least bound is searched, then
-// every block whose bound is within the margin of the minimum so far (a skipped block has
-// no point nearer than the minimum: the same result as every point)
+// the smallest distance of one obstacle to the grid points of a volume, branch and bound:
+// index regions are halved along their longest side, the nearer half searched first, and
+// a region whose bound exceeds the minimum so far by more than the margin is dropped (it
+// has no point nearer than the minimum: the same result as every point)
 static double grid_clear(const bk_expert_box_t* bx, const pose_t* p, const double u[2],
                          const double t[2], const grid_t* g, double best) {
-  double bound[MAX_BLOCKS];
-  int nk = (g->n[2] + BLOCK - 1) / BLOCK, nb = 0, first = 0;
-  for (int i = 0; i < g->n[0]; i++) {
-    for (int j = 0; j < g->n[1]; j++) {
-      for (int b = 0; b < nk; b++) {
-        int k0 = b * BLOCK, k1 = k0 + BLOCK - 1 < g->n[2] - 1 ? k0 + BLOCK - 1 : g->n[2] - 1;
-        double l0[3], l1[3];
-        block_ends(bx, p, u, t, g, i, j, k0, k1, l0, l1);
-        bound[nb] = block_bound(bx, l0, l1);
-        if (bound[nb] < bound[first]) first = nb;
-        nb++;
-      }
+  lattice_t L;
+  lattice(bx, p, u, t, g, &L);
+  double len[3] = {mju_norm3(L.da), mju_norm3(L.dc), mju_norm3(L.dz)};
+  int stack[STACK][6], top = 0;
+  double sb[STACK];
+  int whole[6] = {0, g->n[0] - 1, 0, g->n[1] - 1, 0, g->n[2] - 1};
+  memcpy(stack[0], whole, sizeof whole);
+  sb[top++] = region_bound(bx, &L, whole);
+  while (top > 0) {
+    int r[6];
+    top--;
+    if (sb[top] > best + 1e-9) continue;
+    memcpy(r, stack[top], sizeof r);
+    int size[3] = {r[1] - r[0], r[3] - r[2], r[5] - r[4]}, ax = 0;
+    if ((size[0] + 1) * (size[1] + 1) * (size[2] + 1) <= LEAF || top + 2 > STACK) {
+      best = region_clear(bx, p, u, t, g, r, best);
+      continue;
     }
-  }
-  for (int pass = 0; pass < 2; pass++) {
-    for (int x = pass ? 0 : first; x < (pass ? nb : first + 1); x++) {
-      if ((pass && x == first) || bound[x] > best + 1e-9) continue;
-      int i = x / (g->n[1] * nk), j = x / nk % g->n[1], k0 = x % nk * BLOCK;
-      int k1 = k0 + BLOCK - 1 < g->n[2] - 1 ? k0 + BLOCK - 1 : g->n[2] - 1;
-      best = block_clear(bx, p, u, t, g, i, j, k0, k1, best);
+    for (int k = 1; k < 3; k++) {
+      if (size[k] * len[k] > size[ax] * len[ax]) ax = k;
     }
+    int lo[6], hi[6], mid = (r[2 * ax] + r[2 * ax + 1]) / 2;
+    memcpy(lo, r, sizeof r);
+    memcpy(hi, r, sizeof r);
+    lo[2 * ax + 1] = mid;
+    hi[2 * ax] = mid + 1;
+    double blo = region_bound(bx, &L, lo), bhi = region_bound(bx, &L, hi);
+    int near_lo = blo <= bhi;  // pushed last: searched first
+    memcpy(stack[top], near_lo ? hi : lo, sizeof lo);
+    sb[top++] = near_lo ? bhi : blo;
+    memcpy(stack[top], near_lo ? lo : hi, sizeof lo);
+    sb[top++] = near_lo ? blo : bhi;
   }
   return best;
 }
@@ -169,7 +199,6 @@ double bk_expert_volume_clear(const bk_expert_scene_t* s, const pose_t* p, const
   for (int k = 0; k < 3; k++) n[k] = 1 + (int)ceil((hi[k] - lo[k]) / step);
   int all = 0;
   for (int k = 0; k < 3; k++) all |= n[k] < 2 || n[k] > GRID_MAX;
-  all |= !all && n[0] * n[1] * ((n[2] + BLOCK - 1) / BLOCK) > MAX_BLOCKS;
   for (int i = 0; !all && i < n[0]; i++) g.a[i] = lo[0] + (hi[0] - lo[0]) * i / (n[0] - 1);
   for (int j = 0; !all && j < n[1]; j++) g.c[j] = lo[1] + (hi[1] - lo[1]) * j / (n[1] - 1);
   for (int k = 0; !all && k < n[2]; k++) g.z[k] = p->z + lo[2] + (hi[2] - lo[2]) * k / (n[2] - 1);
