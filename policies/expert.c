@@ -459,7 +459,7 @@ static int bind(expert_t* x, const bk_world_t* w, int fresh) {
 }
 
 // the observed state's primary fields (positions from qpos when given); every derived
-// quantity is recomputed
+// quantity the expert reads is recomputed (bk_expert_forward)
 static void observe(expert_t* x, const mjData* src, const double* qpos) {
   const mjModel* m = x->w->m;
   mjData* d = x->d;
