@@ -32,8 +32,8 @@
 extern const bk_policy_ops_t bk_expert_policy;
 
 /* one action dimension's last token distributions: a pure function of the number, the
- * spread and T (the gripper's and many other numbers repeat along a chunk and across
- * decisions, so their exponentials are not redone) */
+ * spread and T (the gripper's -1/0/+1 and a saturated number repeat bit for bit along a
+ * chunk and across decisions, so their exponentials are not redone) */
 typedef struct {
   uint64_t lp_a;               /* bits of the number lp is for */
   uint64_t dist_a, dist_temp;  /* bits of the number and of T dist is for */
