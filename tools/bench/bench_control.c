@@ -9,6 +9,8 @@
  *   2. the same calls, each of mj_step1, the controller (bk_osc_set_goal and
  *      bk_osc_compute), mj_step2 and bk_forces_read timed apart, the controls kept;
  *   3. plain mj_step calls with those controls.
+ * And the controller alone: bk_osc_compute 2000 times in a row on each episode's final
+ * state (microseconds per call, mean over the episodes).
  * Each replay must end in its episode's final state, bit for bit. Thread CPU time (the
  * parts of 2.: the monotonic clock); every column keeps each episode's least time. */
 #include <math.h>
@@ -27,6 +29,7 @@
 
 typedef struct {
   double control, raw, step1, osc, step2, forces;  /* CPU seconds */
+  double loop;                   /* bk_osc_compute alone, seconds per call */
   long steps;
   int same;
 } cost_t;
@@ -103,6 +106,7 @@ static void cost_min(cost_t* b, const cost_t* t, int first) {
   b->osc = fmin(b->osc, t->osc);
   b->step2 = fmin(b->step2, t->step2);
   b->forces = fmin(b->forces, t->forces);
+  b->loop = fmin(b->loop, t->loop);
   b->same &= t->same;
 }
 
@@ -113,8 +117,19 @@ static void cost_add(cost_t* s, const cost_t* t) {
   s->osc += t->osc;
   s->step2 += t->step2;
   s->forces += t->forces;
+  s->loop += t->loop;
   s->steps += t->steps;
   s->same += t->same;
+}
+
+// the controller alone: bk_osc_compute called 2000 times in a row on the episode's final
+// state (no physics between calls: what is timed is its own arithmetic); seconds per call
+static double osc_loop(const mjModel* m, const mjData* end, mjData* d, bk_osc_t* osc) {
+  mj_copyData(d, m, end);
+  mj_forward(m, d);
+  double t0 = now();
+  for (int k = 0; k < 2000; k++) bk_osc_compute(osc, d);
+  return (now() - t0) / 2000;
 }
 
 // the expert's episodes of one world, each replayed reps times; sums into sum
@@ -139,6 +154,7 @@ static void run_world(const bk_world_t* w, int ninit, int reps, cost_t* sum) {
     cost_t best, t;
     for (int r = 0; r < reps; r++) {
       replay(w, &b.ep, start, osc0, b.ctx->d, d, osc, ctrl, &t);
+      t.loop = osc_loop(m, b.ctx->d, d, osc);
       cost_min(&best, &t, r == 0);
     }
     cost_add(sum, &best);
@@ -163,8 +179,8 @@ int main(int argc, char** argv) {
   bk_guard_install();
   printf("| suite | task | steps | control step ms/step | raw mj_step x25 ms/step | control / raw "
          "| mj_step1 + mj_step2 ms/step | controller ms/step | force readings ms/step | "
-         "controller share | same |\n");
-  printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+         "controller share | controller alone us/call | same |\n");
+  printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   const char* suites[2] = {"libero_object", "libero_spatial"};
   const int tasks[2] = {0, 4};
   for (int s = 0; s < 2; s++) {
@@ -179,10 +195,10 @@ int main(int argc, char** argv) {
       run_world(w, ninit, reps, &c);
       double n = c.steps > 0 ? 1e-3 * (double)c.steps : 1;
       double parts = c.step1 + c.osc + c.step2 + c.forces;
-      printf("| %s | %d | %ld | %.3f | %.3f | %.3f | %.3f | %.3f | %.4f | %.1f%% | %d/%d |\n",
+      printf("| %s | %d | %ld | %.3f | %.3f | %.3f | %.3f | %.3f | %.4f | %.1f%% | %.2f | %d/%d |\n",
              suites[s], tasks[k], c.steps, c.control / n, c.raw / n, c.control / c.raw,
-             (c.step1 + c.step2) / n, c.osc / n, c.forces / n, 100 * c.osc / parts, c.same,
-             ninit);
+             (c.step1 + c.step2) / n, c.osc / n, c.forces / n, 100 * c.osc / parts,
+             1e6 * c.loop / ninit, c.same, ninit);
       fflush(stdout);
       bk_world_free(w);
     }
