@@ -231,6 +231,8 @@ static void run_once(const bk_world_t* w, const bench_setting_t* st, int ninit, 
   bench_episodes_t b;
   bench_episodes_open(&b, w, st, 1);
   replay_buf_t r = replay_buf(w->m, w, b.cfg.max_steps);
+  start_t warm;  // once untimed: the new buffers' first touches are not the start's cost
+  start_parts(w, 0, 1, &r, &warm);
   for (int i = 0; i < ninit; i++) {
     start_t s;
     start_parts(w, i, seeds, &r, &s);
