@@ -1,6 +1,7 @@
 /* init states: every state of every task is placed, settled and valid */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/initstate.h"
@@ -274,4 +275,46 @@ Test(initstate, unshifted_states_unchanged_by_the_reach_rule, .timeout = 600) {
     cr_expect(sum == want[s][0] && wsum == want[s][1], "%s: unshifted states changed (%a %a)",
               suites[s], sum, wsum);
   }
+}
+
+// the traced settle: the same state as bk_init_state to the bit; it starts from the placed
+// scene (bk_init_sample's), takes 250..3000 steps, stops only at rest (checked every 10
+// steps) or at the cap, and its controls replayed as plain mj_step calls end where it ended
+Test(initstate, traced_settle_replays_to_the_same_state) {
+  bk_world_t* w = load("libero_object", 4);
+  const mjModel* m = w->m;
+  mjData *d = mj_makeData(m), *ref = mj_makeData(m), *scene = mj_makeData(m),
+         *drawn = mj_makeData(m);
+  mjtNum* ctrl = malloc(sizeof(mjtNum) * BK_INIT_SETTLE_MAX * m->nu);
+  cr_assert_not_null(ctrl);
+  char err[1024] = "";
+  const bk_shift_t shift = {0, 0.1};
+  for (int i = 0; i < 3; i++) {
+    const bk_shift_t* sh = i == 2 ? &shift : NULL;
+    bk_init_trace_t tr = {scene, ctrl, 0};
+    cr_assert_eq(bk_init_state_traced(w, i, sh, d, &tr, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(bk_init_state(w, i, sh, ref, err, sizeof err), 0, "%s", err);
+    cr_assert(!memcmp(d->qpos, ref->qpos, sizeof(mjtNum) * m->nq), "init %d: qpos differs", i);
+    cr_assert(!memcmp(d->qvel, ref->qvel, sizeof(mjtNum) * m->nv), "init %d: qvel differs", i);
+    cr_assert_eq(bk_init_sample(w, i, sh, drawn, err, sizeof err), 0, "%s", err);
+    cr_assert(!memcmp(scene->qpos, drawn->qpos, sizeof(mjtNum) * m->nq), "init %d: scene", i);
+    cr_assert(tr.nsteps >= 251 && tr.nsteps <= BK_INIT_SETTLE_MAX, "init %d: %d steps", i,
+              tr.nsteps);
+    if (tr.nsteps < BK_INIT_SETTLE_MAX) {
+      cr_expect_eq(tr.nsteps % 10, 1, "init %d: stopped between checks (%d)", i, tr.nsteps);
+      cr_expect_lt(bk_init_max_object_speed(w, d), 0.004, "init %d: not at rest", i);
+    }
+    for (int s = 0; s < tr.nsteps; s++) {
+      mju_copy(scene->ctrl, ctrl + (size_t)s * m->nu, m->nu);
+      mj_step(m, scene);
+    }
+    cr_assert(!memcmp(scene->qpos, d->qpos, sizeof(mjtNum) * m->nq), "init %d: replay qpos", i);
+    cr_assert(!memcmp(scene->qvel, d->qvel, sizeof(mjtNum) * m->nv), "init %d: replay qvel", i);
+  }
+  free(ctrl);
+  mj_deleteData(d);
+  mj_deleteData(ref);
+  mj_deleteData(scene);
+  mj_deleteData(drawn);
+  bk_world_free(w);
 }

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "control/osc.h"
@@ -184,4 +185,52 @@ Test(osc, gripper_closes_and_opens) {
   q1 = d->qpos[w->finger_qposadr[0]];
   q2 = d->qpos[w->finger_qposadr[1]];
   cr_expect_gt(fabs(q1 - q2), 0.07, "open: opening %g", q1 - q2);
+}
+
+// the arm's inertia block and its inverse are MuJoCo's own numbers: the block of
+// mj_fullM, and the inverse solved with mju_cholFactor/mju_cholSolve, bit for bit, in
+// states along a tracked motion (the arm moving, the inertia changing)
+Test(osc, arm_inertia_is_mujocos_to_the_bit) {
+  const mjModel* m = w->m;
+  int nv = m->nv, NJ = BK_ARM_NJ;
+  mjtNum* full = malloc(sizeof(mjtNum) * nv * nv);
+  cr_assert_not_null(full);
+  const double action[BK_ACTION_DIM] = {0.6, -0.4, -0.5, 0.2, 0.1, -0.3, 1};
+  for (int k = 0; k < 6; k++) {
+    mj_step1(m, d);
+    bk_osc_set_goal(c, d, action);
+    double M[49], Minv[49], ref[49], L[49], col[7], e[7];
+    bk_osc_arm_inertia(c, d, M, Minv);
+    mj_fullM(m, full, d->qM);
+    for (int i = 0; i < NJ; i++) {
+      for (int j = 0; j < NJ; j++) ref[i * NJ + j] = full[w->arm_dofadr[i] * nv + w->arm_dofadr[j]];
+    }
+    cr_assert(!memcmp(M, ref, sizeof(double) * NJ * NJ), "arm block differs from mj_fullM's");
+    memcpy(L, ref, sizeof(double) * NJ * NJ);
+    mju_cholFactor(L, NJ, 1e-10);
+    for (int j = 0; j < NJ; j++) {
+      for (int i = 0; i < NJ; i++) e[i] = i == j;
+      mju_cholSolve(col, L, e, NJ);
+      for (int i = 0; i < NJ; i++) {
+        cr_assert(!memcmp(&Minv[i * NJ + j], &col[i], sizeof(double)),
+                  "inverse (%d,%d): %.17g vs mju_cholSolve's %.17g", i, j, Minv[i * NJ + j], col[i]);
+      }
+    }
+    // and it is the inverse: M Minv = I
+    for (int i = 0; i < NJ; i++) {
+      for (int j = 0; j < NJ; j++) {
+        double s = 0;
+        for (int r = 0; r < NJ; r++) s += M[i * NJ + r] * Minv[r * NJ + j];
+        cr_assert(fabs(s - (i == j)) < 1e-9, "(M Minv)(%d,%d) = %g", i, j, s);
+      }
+    }
+    for (int s = 0; s < 20; s++) {
+      bk_osc_compute(c, d);
+      mj_step2(m, d);
+      mj_step1(m, d);
+    }
+    bk_osc_compute(c, d);
+    mj_step2(m, d);
+  }
+  free(full);
 }

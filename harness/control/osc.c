@@ -18,8 +18,26 @@ struct bk_osc {
   /* scratch, sized at creation */
   mjtNum* jacp;                /* 3 x nv */
   mjtNum* jacr;                /* 3 x nv */
-  mjtNum* fullM;               /* nv x nv */
+  int madr[NJ * NJ];           /* where the arm block's entries sit in qM (-1: zero) */
 };
+
+// MuJoCo keeps the inertia M sparse in qM: row i holds M(i, j) for j = i and then each
+// ancestor dof of i in turn, from qM[dof_Madr[i]] on (what mj_fullM expands). The arm
+// block is read from there directly: the same numbers, without an nv x nv matrix.
+static void arm_inertia_layout(const bk_world_t* w, int madr[NJ * NJ]) {
+  const mjModel* m = w->m;
+  for (int k = 0; k < NJ * NJ; k++) madr[k] = -1;
+  for (int a = 0; a < NJ; a++) {
+    int adr = m->dof_Madr[w->arm_dofadr[a]];
+    for (int j = w->arm_dofadr[a]; j >= 0; j = m->dof_parentid[j], adr++) {
+      for (int b = 0; b < NJ; b++) {
+        if (w->arm_dofadr[b] != j) continue;
+        madr[a * NJ + b] = adr;
+        madr[b * NJ + a] = adr;
+      }
+    }
+  }
+}
 
 bk_osc_t* bk_osc_create(const bk_world_t* w) {
   bk_osc_t* c = calloc(1, sizeof *c);
@@ -29,11 +47,11 @@ bk_osc_t* bk_osc_create(const bk_world_t* w) {
   c->site = w->grip_site;
   c->jacp = malloc(sizeof(mjtNum) * 3 * nv);
   c->jacr = malloc(sizeof(mjtNum) * 3 * nv);
-  c->fullM = malloc(sizeof(mjtNum) * nv * nv);
-  if (!c->jacp || !c->jacr || !c->fullM) {
+  if (!c->jacp || !c->jacr) {
     bk_osc_free(c);
     return NULL;
   }
+  arm_inertia_layout(w, c->madr);
   return c;
 }
 
@@ -41,7 +59,6 @@ void bk_osc_free(bk_osc_t* c) {
   if (!c) return;
   free(c->jacp);
   free(c->jacr);
-  free(c->fullM);
   free(c);
 }
 
@@ -107,6 +124,42 @@ static void orientation_error(const double* des, const double* cur, double err[3
   }
 }
 
+// mju_dot of MuJoCo 2.2.2 with its order of additions (four lanes, summed as
+// (l2 + l0) + (l3 + l1), then the remainder), so that results stay the same to the bit
+static double dot_mj(const double* a, const double* b, int n) {
+  double l0 = 0, l1 = 0, l2 = 0, l3 = 0, res = 0;
+  int i = 0;
+  if (n >= 4) {
+    for (; i + 4 <= n; i += 4) {
+      l0 += a[i] * b[i];
+      l1 += a[i + 1] * b[i + 1];
+      l2 += a[i + 2] * b[i + 2];
+      l3 += a[i + 3] * b[i + 3];
+    }
+    res = (l2 + l0) + (l3 + l1);
+  }
+  switch (n - i) {
+    case 3: return res + ((a[i] * b[i] + a[i + 1] * b[i + 1]) + a[i + 2] * b[i + 2]);
+    case 2: return res + (a[i] * b[i] + a[i + 1] * b[i + 1]);
+    case 1: return res + a[i] * b[i];
+    default: return res;
+  }
+}
+
+// mju_cholSolve (L L^T res = vec, L from mju_cholFactor) with the same operations, inlined:
+// the controller solves 19 small systems at every physics step
+static void chol_solve(double* res, const double* L, const double* vec, int n) {
+  for (int i = 0; i < n; i++) {
+    res[i] = vec[i];
+    if (i) res[i] -= dot_mj(L + i * n, res, i);
+    res[i] /= L[i * (n + 1)];
+  }
+  for (int i = n - 1; i >= 0; i--) {
+    for (int j = i + 1; j < n; j++) res[i] -= L[j * n + i] * res[j];
+    res[i] /= L[i * (n + 1)];
+  }
+}
+
 // invert a small symmetric positive definite matrix in place via Cholesky
 static void spd_inverse(double* A, int n, double* out) {
   double L[49], e[7], col[7];
@@ -114,7 +167,7 @@ static void spd_inverse(double* A, int n, double* out) {
   mju_cholFactor(L, n, 1e-10);
   for (int j = 0; j < n; j++) {
     for (int i = 0; i < n; i++) e[i] = i == j;
-    mju_cholSolve(col, L, e, n);
+    chol_solve(col, L, e, n);
     for (int i = 0; i < n; i++) out[i * n + j] = col[i];
   }
 }
@@ -135,16 +188,14 @@ static void arm_jacobian(bk_osc_t* c, const mjData* d, double J[6 * NJ], double 
 }
 
 // the arm block of the joint-space inertia and its inverse
-static void arm_inertia(bk_osc_t* c, const mjData* d, double M[NJ * NJ], double Minv[NJ * NJ]) {
-  const mjModel* m = c->w->m;
-  int nv = m->nv;
-  mj_fullM(m, c->fullM, d->qM);
-  for (int i = 0; i < NJ; i++) {
-    for (int j = 0; j < NJ; j++) {
-      M[i * NJ + j] = c->fullM[c->w->arm_dofadr[i] * nv + c->w->arm_dofadr[j]];
-    }
-  }
+static void arm_inertia(const bk_osc_t* c, const mjData* d, double M[NJ * NJ],
+                        double Minv[NJ * NJ]) {
+  for (int k = 0; k < NJ * NJ; k++) M[k] = c->madr[k] >= 0 ? d->qM[c->madr[k]] : 0.0;
   spd_inverse(M, NJ, Minv);
+}
+
+void bk_osc_arm_inertia(const bk_osc_t* c, const mjData* d, double* M, double* Minv) {
+  arm_inertia(c, d, M, Minv);
 }
 
 // one 3x3 diagonal block of a 6x6 matrix, inverted

@@ -61,4 +61,10 @@ void bk_osc_eef(const bk_osc_t* c, const mjData* d, double pos[3], double mat[9]
 /* The goal the controller is tracking. */
 void bk_osc_goal(const bk_osc_t* c, double pos[3], double mat[9]);
 
+/* The arm's block of the joint-space inertia (read from d->qM's sparse rows: the numbers
+ * mj_fullM would give) and its inverse (Cholesky, solved column by column with the
+ * operations of MuJoCo 2.2.2's mju_cholSolve), as bk_osc_compute uses them; row-major
+ * BK_ARM_NJ x BK_ARM_NJ. d needs this step's inertia (after mj_step1 or mj_forward). */
+void bk_osc_arm_inertia(const bk_osc_t* c, const mjData* d, double* M, double* Minv);
+
 #endif

@@ -13,7 +13,7 @@
 #define PLACE_GAP 0.002       /* drop height above the support */
 #define MAX_PENETRATION 0.002
 #define SETTLE_MIN 250
-#define SETTLE_MAX 3000
+#define SETTLE_MAX BK_INIT_SETTLE_MAX
 #define REST_SPEED 0.004
 #define ARM_NOISE 0.02        /* LIBERO's arm start noise: N(0, 0.02^2) rad per joint */
 #define SHIFT_FULL 4          /* whole-scene attempts with the full shift */
@@ -402,16 +402,24 @@ double bk_init_max_object_speed(const bk_world_t* w, const mjData* d) {
   return vmax;
 }
 
-// let everything come to rest with the arm held and the gripper open
-static void settle(const bk_world_t* w, mjData* d, const double* arm) {
-  for (int step = 0; step < SETTLE_MAX; step++) {
+// let everything come to rest with the arm held and the gripper open; trace (may be
+// NULL) keeps each step's controls and the count
+static void settle(const bk_world_t* w, mjData* d, const double* arm, bk_init_trace_t* trace) {
+  int step = 0;
+  while (step < SETTLE_MAX) {
     bk_world_hold_arm(w, d, arm);
     bk_world_set_gripper(w, d, -1.0);
+    if (trace && trace->ctrl) {
+      mju_copy(trace->ctrl + (size_t)step * w->m->nu, d->ctrl, w->m->nu);
+    }
     mj_step(w->m, d);
     if (step >= SETTLE_MIN && step % 10 == 0 && bk_init_max_object_speed(w, d) < REST_SPEED) {
+      step++;
       break;
     }
+    step++;
   }
+  if (trace) trace->nsteps = step;
   d->time = 0;
 }
 
@@ -456,11 +464,19 @@ int bk_init_sample(const bk_world_t* w, int init_id, const bk_shift_t* shift, mj
   return sample_scene(&P, init_id);
 }
 
-int bk_init_state(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
-                  char* err, int err_sz) {
+int bk_init_state_traced(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
+                         bk_init_trace_t* trace, char* err, int err_sz) {
+  if (trace) trace->nsteps = -1;
   if (w->init_state) return w->init_state(w, init_id, shift, d, err, err_sz);
   placer_t P = {.w = w, .d = d, .shift = shift, .err = err, .err_sz = err_sz};
   int rc = sample_scene(&P, init_id);
-  if (!rc) settle(w, d, P.arm);
-  return rc;
+  if (rc) return rc;
+  if (trace && trace->scene) mj_copyData(trace->scene, w->m, d);
+  settle(w, d, P.arm, trace);
+  return 0;
+}
+
+int bk_init_state(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
+                  char* err, int err_sz) {
+  return bk_init_state_traced(w, init_id, shift, d, NULL, err, err_sz);
 }

@@ -45,6 +45,23 @@ void bk_init_suite_name(const char* suite, const bk_shift_t* shift, char* buf, i
 int bk_init_state(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
                   char* err, int err_sz);
 
+/* What bk_init_state's settle did, for a benchmark that replays its physics. The settle
+ * runs from the placed scene (arm at its start configuration, gripper opening) with the
+ * arm held by a PD law, one mj_step at a time, at least 250 and at most
+ * BK_INIT_SETTLE_MAX steps, until every object moves slower than 4 mm/s. */
+#define BK_INIT_SETTLE_MAX 3000
+typedef struct bk_init_trace {
+  mjData* scene;   /* in: if not NULL, receives the placed scene the settle starts from */
+  mjtNum* ctrl;    /* in: if not NULL, BK_INIT_SETTLE_MAX x nu: each settle step's controls */
+  int nsteps;      /* out: the settle's mj_step calls; -1 for a world with its own init
+                    * states (nothing traced) */
+} bk_init_trace_t;
+
+/* bk_init_state, tracing its settle into trace (may be NULL): the same state, bit for bit.
+ * Replaying trace->ctrl with mj_step from trace->scene ends in d's state (time aside). */
+int bk_init_state_traced(const bk_world_t* w, int init_id, const bk_shift_t* shift, mjData* d,
+                         bk_init_trace_t* trace, char* err, int err_sz);
+
 /* The state bk_init_state settles from: the arm at its start configuration (LIBERO's
  * N(0, 0.02^2) rad noise per joint around its init pose), fixtures and objects at their
  * sampled poses, nothing settled (what LIBERO's init files store). Objects in a surface
