@@ -405,21 +405,20 @@ double bk_init_max_object_speed(const bk_world_t* w, const mjData* d) {
 // let everything come to rest with the arm held and the gripper open; trace (may be
 // NULL) keeps each step's controls and the count
 static void settle(const bk_world_t* w, mjData* d, const double* arm, bk_init_trace_t* trace) {
-  int step = 0;
-  while (step < SETTLE_MAX) {
+  int nsteps = 0;
+  for (int step = 0; step < SETTLE_MAX; step++) {
     bk_world_hold_arm(w, d, arm);
     bk_world_set_gripper(w, d, -1.0);
     if (trace && trace->ctrl) {
       mju_copy(trace->ctrl + (size_t)step * w->m->nu, d->ctrl, w->m->nu);
     }
     mj_step(w->m, d);
+    nsteps = step + 1;
     if (step >= SETTLE_MIN && step % 10 == 0 && bk_init_max_object_speed(w, d) < REST_SPEED) {
-      step++;
       break;
     }
-    step++;
   }
-  if (trace) trace->nsteps = step;
+  if (trace) trace->nsteps = nsteps;
   d->time = 0;
 }
 
